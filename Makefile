@@ -1,0 +1,95 @@
+# NQTrack: `make run` serves the demo on SQLite; `make test` runs the suite on SQLite and PostgreSQL.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nqtrack
+export DJANGO_SETTINGS_MODULE := nqtrack.settings
+
+.PHONY: install system-deps run test test-sqlite test-postgres lint typecheck messages bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@$(MAKE) --no-print-directory system-deps
+	touch $@
+
+# Debian packages: Chromium for the browser tests, gettext to compile translations.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+	    echo "Installing Debian packages:$$missing"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
+	      || echo "!!! Could not install$$missing: browser tests will be skipped."; \
+	  else \
+	    echo "!!! Cannot install$$missing (no apt-get or no root): browser tests will be skipped."; \
+	  fi; \
+	fi
+	@if command -v msgfmt >/dev/null; then NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/nqtrack compilemessages --ignore=.venv -v 0; fi
+
+var/secret_key:
+	mkdir -p var
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+run: install var/secret_key
+	@SECRET_KEY_FILE=var/secret_key $(BIN)/nqtrack migrate --noinput -v 0
+	@SECRET_KEY_FILE=var/secret_key $(BIN)/nqtrack load_demo --if-empty
+	@echo ""
+	@echo "  NQTrack is at http://127.0.0.1:$(PORT)/  (API: /api/v1/docs/)"
+	@echo "  Demo logins (password demo12345): quantri, vanphong, baocao, lanhdao (province);"
+	@echo "  xa_quantri, xa_vanphong, xa_baocao, xa_lanhdao (commune); tinhkhac (another province)."
+	@echo ""
+	SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS='*' $(BIN)/nqtrack runserver 0.0.0.0:$(PORT)
+
+test: install
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "=== Test leg 1/2: SQLite ==="
+	DATABASE_URL=sqlite:///var/test.sqlite3 NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/pytest
+
+test-postgres:
+	@echo "=== Test leg 2/2: PostgreSQL ($(TEST_DATABASE_URL)) ==="
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(TEST_DATABASE_URL)'.rsplit('/',1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(TEST_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/pytest; \
+	else \
+	  echo ""; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!!! PostgreSQL is not reachable at $(TEST_DATABASE_URL)"; \
+	  echo "!!! SKIPPING the PostgreSQL test leg. Only SQLite was tested."; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo ""; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src e2e bench
+	NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/mypy src/nqtrack/*/services.py src/nqtrack/*/selectors.py src/nqtrack/documents/calendar.py src/nqtrack/documents/symbols.py src/nqtrack/documents/textparse.py src/nqtrack/assignments/deadlines.py src/nqtrack/core/text.py
+
+# Regenerate the Vietnamese catalogue after changing user-facing strings.
+messages: install
+	NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/nqtrack makemessages -l vi --no-obsolete \
+	  --ignore=.venv --ignore=var --ignore=e2e --ignore=bench --ignore='*/tests/*' \
+	  --ignore='src/nqtrack/locale/*'
+	NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/nqtrack compilemessages --ignore=.venv
+	@msgfmt --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
+
+# Benchmark (run by hand): 100,000 tasks over 3,000 units at SCALE=1; prints figures and ratios.
+# Uses its own database (nqtrack_bench on the PostgreSQL server, or var/bench.sqlite3).
+BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)
+SCALE ?= 1.0
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 PYTHONPATH=src \
+	  $(BIN)/python -m bench.tasks_bench --scale $(SCALE) $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

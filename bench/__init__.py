@@ -1,0 +1,1 @@
+"""Benchmarks of NQTrack (`make bench`). Not part of the installed package."""

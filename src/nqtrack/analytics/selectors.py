@@ -1,0 +1,110 @@
+"""Roll-ups of tasks over an organization subtree.
+
+Counts are grouped per lead organization in one SQL query, then summed up the tree in Python:
+cheaper than joining every task to every ancestor (see PERFORMANCE.md in the design notes).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
+
+from nqtrack.assignments.selectors import tasks_visible_to, with_status
+from nqtrack.assignments.status import (
+    CARRIED_OVER,
+    DONE_LATE,
+    DONE_ON_TIME,
+    OVERDUE,
+    STATUS_LABELS,
+)
+from nqtrack.organizations.models import Organization, User
+
+STATUSES = list(STATUS_LABELS)
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    counts: Counter[str] = field(default_factory=Counter)
+    org: Organization | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def due(self) -> int:
+        """Tasks whose deadline has come: the ones an on-time rate is measured on."""
+        return sum(self.counts[s] for s in (DONE_ON_TIME, DONE_LATE, OVERDUE, CARRIED_OVER))
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.counts[DONE_ON_TIME] / self.due if self.due else None
+
+    @property
+    def late(self) -> int:
+        return self.counts[OVERDUE] + self.counts[CARRIED_OVER]
+
+
+@dataclass
+class Rollup:
+    root: Organization
+    total: Row
+    by_unit: list[Row]
+    by_year: list[Row]
+    by_field: list[Row]
+    late_by_lead: list[Row]
+
+
+def task_rollup(user: User, root: Organization, *, today: datetime.date) -> Rollup:
+    """Tasks led within `root`'s subtree, by status: for root's direct subordinates (each with
+    its own subtree), by year due, by field of the source document, and the leads most late."""
+    tasks = with_status(tasks_visible_to(user), today=today).filter(
+        lead__path__startswith=root.path
+    )
+    # "status" is the SQL annotation from with_status, which the type plugin cannot see.
+    per_lead = tasks.values("lead_id", "lead__path", "status").annotate(n=Count("id"))  # type: ignore[misc]
+    children = list(Organization.objects.filter(parent=root).order_by("valid_to", "name"))
+    units = {c.path: Row(key=c.code, label=c.name, org=c) for c in children}
+    own = Row(key=root.code, label=root.name, org=root)
+    total = Row(key="total", label=root.name)
+    leads: dict[int, Row] = {}
+    for item in per_lead:
+        total.counts[item["status"]] += item["n"]
+        path = item["lead__path"]
+        target = next((row for prefix, row in units.items() if path.startswith(prefix)), own)
+        target.counts[item["status"]] += item["n"]
+        leads.setdefault(item["lead_id"], Row(key=str(item["lead_id"]), label=""))
+        leads[item["lead_id"]].counts[item["status"]] += item["n"]
+    by_unit = ([own] if own.total else []) + [row for row in units.values() if row.total]
+    names = dict(Organization.objects.filter(pk__in=leads).values_list("pk", "name"))
+    for pk, row in leads.items():
+        row.label = names.get(pk, "")
+    late = sorted((r for r in leads.values() if r.late), key=lambda r: (-r.late, r.label))
+
+    by_year: dict[str, Row] = {}
+    for item in (
+        tasks.annotate(year=ExtractYear("due_on")).values("year", "status").annotate(n=Count("id"))
+    ):
+        key = str(item["year"] or "—")
+        by_year.setdefault(key, Row(key=key, label=key)).counts[item["status"]] += item["n"]
+    by_field: dict[str, Row] = {}
+    for item in tasks.values(  # type: ignore[misc]
+        "status", slug=F("source_document__fields__slug"), name=F("source_document__fields__name")
+    ).annotate(n=Count("id")):
+        key = item["slug"] or "—"
+        row = by_field.setdefault(key, Row(key=key, label=item["name"] or "—"))
+        row.counts[item["status"]] += item["n"]
+    return Rollup(
+        root=root,
+        total=total,
+        by_unit=by_unit,
+        by_year=[by_year[k] for k in sorted(by_year)],
+        by_field=sorted(by_field.values(), key=lambda r: r.label),
+        late_by_lead=late[:20],
+    )

@@ -1,0 +1,258 @@
+"""Action programmes and tasks; for now the calendar data deadlines are counted against."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicHoliday(models.Model):
+    """A day off that "N ngày làm việc" skips. Administrators add each year's announced days."""
+
+    day = models.DateField(_("day"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"
+
+
+class DeadlineKind(models.TextChoices):
+    DATE = "date", _("date")
+    PERIOD = "period", _("period")
+    RELATIVE = "relative", _("relative term")
+    RECURRING = "recurring", _("recurring")
+    CONTINUOUS = "continuous", _("continuous")
+    NONE = "none", _("no deadline")
+
+
+class Task(models.Model):
+    """One assignment (đầu việc): who leads, who supports, by when, producing what."""
+
+    source_document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("source document"),
+    )
+    # The organization that assigned the task and follows it up (usually the document's registry).
+    assigned_by = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    text = models.TextField(_("task"))
+    lead = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        verbose_name=_("lead unit"),
+    )
+    supporting = models.ManyToManyField(
+        "organizations.Organization",
+        blank=True,
+        related_name="supported_tasks",
+        verbose_name=_("supporting units"),
+    )
+    deadline_text = models.CharField(_("deadline as written"), max_length=255, blank=True)
+    deadline_kind = models.CharField(
+        _("kind of deadline"),
+        max_length=20,
+        choices=DeadlineKind.choices,
+        default=DeadlineKind.NONE,
+    )
+    deadline_label = models.CharField(_("deadline"), max_length=120, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True, db_index=True)
+    product = models.CharField(_("expected product"), max_length=255, blank=True)
+    field = models.ForeignKey(
+        "documents.Field",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("field"),
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    # Quality of a finished task, judged by the review team: done is not the same as done well.
+    quality = models.CharField(_("quality"), max_length=10, blank=True)
+    quality_comment = models.TextField(_("quality comment"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "organizations.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["lead", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class TaskUpdate(models.Model):
+    """The task's history: progress reports and status events, in order."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        "organizations.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    event = models.CharField(_("event"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+    on = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("task update")
+        verbose_name_plural = _("task updates")
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.on or ''}"
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class ExtensionRequest(models.Model):
+    """The lead unit asks for more time (or another adjustment); the assigning office decides."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        "organizations.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+    proposed_due_on = models.DateField(_("proposed deadline"))
+    decision = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=ExtensionDecision.choices,
+        default=ExtensionDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        "organizations.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    new_due_on = models.DateField(_("new deadline"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.proposed_due_on:%d/%m/%Y} ({self.decision})"
+
+
+class Quality(models.TextChoices):
+    MET = "met", _("met (đạt)")
+    NOT_MET = "not_met", _("not met (chưa đạt)")
+
+
+class ProgrammeRequirement(models.Model):
+    """A subordinate committee or body must issue its own action programme for a document."""
+
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.CASCADE,
+        related_name="programme_requirements",
+        verbose_name=_("document"),
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    due_on = models.DateField(_("programme due on"))
+    created_by = models.ForeignKey(
+        "organizations.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization__path"]
+        verbose_name = _("required programme")
+        verbose_name_plural = _("required programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "organization"], name="programme_required_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.document}"
+
+
+class Target(models.Model):
+    """A measurable target (chỉ tiêu) of an action programme."""
+
+    programme = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("programme"),
+    )
+    name = models.CharField(_("target"), max_length=300)
+    unit = models.CharField(_("unit of measure"), max_length=40, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2)
+    baseline_on = models.DateField(_("baseline date"))
+    target_value = models.DecimalField(_("target value"), max_digits=14, decimal_places=2)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Measurement(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField(_("measured on"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("source or note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["measured_on", "id"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "measured_on"], name="one_measurement_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measured_on:%d/%m/%Y}: {self.value}"

@@ -1,0 +1,167 @@
+"""Reads for programmes and tasks."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from nqtrack.assignments.extraction import KnownOrg
+from nqtrack.assignments.models import ProgrammeRequirement, PublicHoliday, Task
+from nqtrack.assignments.status import (
+    CANCELLED,
+    CARRIED_OVER,
+    CONTINUOUS,
+    DONE_LATE,
+    DONE_ON_TIME,
+    DUE_SOON,
+    NOT_DUE,
+    OVERDUE,
+    task_status,
+)
+from nqtrack.documents.models import Document, Relation, RelationKind
+from nqtrack.documents.selectors import documents_visible_to
+from nqtrack.organizations.models import User
+
+
+def public_holidays(*, start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
+    """Days off between start and end (inclusive) from the configurable holiday table."""
+    days = PublicHoliday.objects.filter(day__gte=start, day__lte=end)
+    return frozenset(days.values_list("day", flat=True))
+
+
+def status_of(task: Task, *, today: datetime.date, due_soon_days: int = 14) -> str:
+    return task_status(
+        due_on=task.due_on,
+        continuous=task.deadline_kind == "continuous",
+        completed_on=task.completed_on,
+        cancelled=task.cancelled,
+        today=today,
+        due_soon_days=due_soon_days,
+    )
+
+
+def with_status(
+    qs: QuerySet[Task], *, today: datetime.date, due_soon_days: int = 14
+) -> QuerySet[Task]:
+    """Annotate `status` in SQL, mirroring status.task_status, so lists can filter and count."""
+    soon = today + datetime.timedelta(days=due_soon_days)
+    year_start = today.replace(month=1, day=1)
+    return qs.annotate(
+        status=Case(
+            When(cancelled=True, then=Value(CANCELLED)),
+            When(
+                completed_on__isnull=False,
+                due_on__isnull=False,
+                completed_on__gt=F("due_on"),
+                then=Value(DONE_LATE),
+            ),
+            When(completed_on__isnull=False, then=Value(DONE_ON_TIME)),
+            When(due_on__isnull=True, deadline_kind="continuous", then=Value(CONTINUOUS)),
+            When(due_on__isnull=True, then=Value(NOT_DUE)),
+            When(due_on__lt=year_start, then=Value(CARRIED_OVER)),
+            When(due_on__lt=today, then=Value(OVERDUE)),
+            When(due_on__lte=soon, then=Value(DUE_SOON)),
+            default=Value(NOT_DUE),
+            output_field=CharField(),
+        )
+    )
+
+
+def tasks_visible_to(user: User) -> QuerySet[Task]:
+    """Tasks the user's subtree leads, supports or assigned, from documents the user may see."""
+    qs = Task.objects.select_related("lead", "assigned_by", "source_document")
+    if user.is_superuser:
+        return qs
+    org = user.organization
+    if org is None:
+        return qs.none()
+    mine = (
+        Q(lead__path__startswith=org.path)
+        | Q(assigned_by__path__startswith=org.path)
+        | Q(supporting__path__startswith=org.path)
+    )
+    ids = Task.objects.filter(mine, source_document__in=documents_visible_to(user)).values("id")
+    return qs.filter(id__in=ids)
+
+
+def access_task_by_id(user: User, task_id: int | str) -> Task:
+    try:
+        return tasks_visible_to(user).get(pk=int(task_id))
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("No such task.")) from None
+
+
+@dataclass(frozen=True)
+class CascadeRow:
+    requirement: ProgrammeRequirement
+    programme: Document | None  # the earliest programme the organization issued for it
+    state: str  # "on_time", "late", "missing", "overdue" (missing past its due date)
+
+
+@dataclass(frozen=True)
+class Cascade:
+    rows: list[CascadeRow]
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def issued(self) -> int:
+        return sum(1 for r in self.rows if r.programme is not None)
+
+    @property
+    def on_time(self) -> int:
+        return sum(1 for r in self.rows if r.state == "on_time")
+
+
+def programme_cascade(document: Document, *, today: datetime.date) -> Cascade:
+    """Who was asked to issue a programme for this document, who did, and when.
+
+    A programme counts when a document registered by or issued within the organization's
+    subtree "implements" this one.
+    """
+    requirements = list(document.programme_requirements.select_related("organization"))
+    implementers = list(
+        Relation.objects.filter(target=document, kind=RelationKind.IMPLEMENTS)
+        .select_related("source__issuer", "source__owner")
+        .order_by("source__signed_on")
+    )
+    rows = []
+    for req in requirements:
+        path = req.organization.path
+        found = next(
+            (
+                r.source
+                for r in implementers
+                if r.source.issuer.path.startswith(path) or r.source.owner.path.startswith(path)
+            ),
+            None,
+        )
+        if found is not None:
+            state = "on_time" if found.signed_on <= req.due_on else "late"
+        else:
+            state = "overdue" if today > req.due_on else "missing"
+        rows.append(CascadeRow(requirement=req, programme=found, state=state))
+    return Cascade(rows=rows)
+
+
+def known_organizations(user: User) -> list[KnownOrg]:
+    """The active organizations a user may assign to, with the names texts call them by.
+
+    Abbreviations of committees ("TU", "ĐU") repeat across the tree and are left out; those of
+    advisory and government bodies ("VPTU", "UBND") are kept.
+    """
+    from nqtrack.organizations.selectors import organizations_visible_to
+
+    known = []
+    for org in organizations_visible_to(user).filter(valid_to__isnull=True):
+        names = [org.name, org.short_name]
+        if org.kind in ("advisory_body", "government_body", "mass_organization"):
+            names.append(org.abbreviation)
+        known.append(KnownOrg(code=org.code, names=tuple(n for n in names if n)))
+    return known

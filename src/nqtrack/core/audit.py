@@ -1,0 +1,141 @@
+"""Recording changes. Services call these inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nqtrack.core.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited fields of obj as JSON-ready values."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [before, after]} for the fields whose value changed."""
+    keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    organization: Any = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        organization=organization,
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+    )
+
+
+def audit_trail(obj: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        object_type=obj._meta.model_name, object_id=str(obj.pk)
+    ).select_related("actor")
+
+
+ACTION_LABELS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "relate": _("relation added"),
+    "unrelate": _("relation removed"),
+    "status": _("status changed"),
+    "attach": _("file attached"),
+    "move": _("moved"),
+    "merge": _("merged"),
+    "calendar_token": _("calendar address created"),
+    "complete": _("marked as done"),
+    "reopen": _("reopened"),
+    "cancel": _("cancelled"),
+    "restore": _("restored"),
+    "extension_requested": _("more time requested"),
+    "extended": _("deadline extended"),
+    "assessed": _("quality assessed"),
+    "submit": _("report submitted"),
+    "return": _("report returned for correction"),
+}
+EXTRA_FIELD_LABELS = {
+    "fields": _("fields"),
+    "attachments": _("attachments"),
+    "relation": _("relation"),
+    "review_overrides": _("review dates fixed by the document"),
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime.datetime
+    actor: Any
+    action: str
+    changes: list[tuple[str, str, str]]  # (field label, before, after)
+
+
+def _display(field: Any, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "∅"
+    if isinstance(value, list):
+        return ", ".join(_display(field, v) for v in value)
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, str) and (match := _ISO_DATE.match(value)):
+        return f"{match[3]}/{match[2]}/{match[1]}"
+    return str(value)
+
+
+def audit_rows(obj: models.Model, limit: int = 100) -> list[AuditRow]:
+    """The object's history with field names, choices and dates as a user reads them."""
+    rows = []
+    for event in audit_trail(obj)[:limit]:
+        changes = []
+        for name, pair in event.changes.items():
+            field: Any = None
+            label = str(EXTRA_FIELD_LABELS.get(name, name))
+            if name not in EXTRA_FIELD_LABELS:
+                try:
+                    field = obj._meta.get_field(name)
+                    label = str(field.verbose_name)
+                except (FieldDoesNotExist, AttributeError):
+                    field = None
+            before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            changes.append((label, _display(field, before), _display(field, after)))
+        rows.append(
+            AuditRow(
+                at=event.at,
+                actor=event.actor,
+                action=str(ACTION_LABELS.get(event.action, event.action)),
+                changes=changes,
+            )
+        )
+    return rows

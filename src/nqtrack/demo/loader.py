@@ -1,0 +1,107 @@
+"""Loading the demo province through the same services users go through."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from nqtrack.assignments import services as task_services
+from nqtrack.assignments.models import Task
+from nqtrack.demo import data
+from nqtrack.documents import services as document_services
+from nqtrack.documents.models import Document, Field
+from nqtrack.organizations import services as org_services
+from nqtrack.organizations.models import Level, Organization, Role, User
+
+
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Create the demo organizations, users and documents; returns what was created."""
+    for slug, name in data.FIELDS:
+        Field.objects.get_or_create(slug=slug, defaults={"name": name})
+    levels = {lv.slug: lv for lv in Level.objects.all()}
+    orgs: dict[str, Organization] = {}
+    for row in data.ORGANIZATIONS:
+        orgs[row["code"]] = org_services.organization_create(
+            by=None,
+            code=row["code"],
+            name=row["name"],
+            short_name=row["short_name"],
+            abbreviation=row["abbreviation"],
+            kind=row["kind"],
+            level=levels[row["level"]],
+            parent=orgs[row["parent"]] if row["parent"] else None,
+            valid_from=row.get("valid_from"),
+        )
+    # History is recorded after the tree exists: a dissolved organization takes no new
+    # subordinates, but the demo's dissolved ones had subordinates while they existed.
+    for row in data.ORGANIZATIONS:
+        if row.get("valid_to") or row.get("successor"):
+            org = orgs[row["code"]]
+            org.valid_to = row.get("valid_to")
+            org.successor = orgs[row["successor"]] if row.get("successor") else None
+            org.save(update_fields=["valid_to", "successor"])
+
+    root = User.objects.create_superuser(
+        username="admin_demo", password=None, full_name="Quản trị hệ thống"
+    )
+    root.set_unusable_password()
+    root.save(update_fields=["password"])
+    users = []
+    for row in data.USERS:
+        user = User.objects.create_user(
+            username=row["username"],
+            password=data.DEMO_PASSWORD,
+            full_name=row["full_name"],
+            organization=orgs[row["organization"]],
+            role=Role(row["role"]),
+            clearance=row["clearance"],
+        )
+        users.append(user)
+
+    documents: dict[str, Document] = {}
+    for row in data.DOCUMENTS:
+        documents[row["symbol"]] = document_services.document_register(
+            by=root,
+            owner=orgs[row["owner"]],
+            issuer=orgs[row["issuer"]],
+            symbol=row["symbol"],
+            signed_on=row["signed_on"],
+            title=row["title"],
+            type_name=row["type_name"],
+            fields=row["fields"],
+            security_level=row["security_level"],
+            full_text=row["text"],
+            review_overrides=row.get("review_overrides", []),
+        )
+    for rel in data.RELATIONS:
+        document_services.document_relate(
+            by=root,
+            source=documents[rel["source"]],
+            kind=rel["kind"],
+            target=documents[rel["target"]],
+        )
+    offices = {u.organization_id: u for u in users if u.role in (Role.OFFICE, Role.REPORTER)}
+    for row in data.TASKS:
+        task = task_services.task_create(
+            by=root,
+            source_document=documents[row["source"]],
+            text=row["text"],
+            lead=orgs[row["lead"]],
+            supporting=[orgs[c] for c in row["supporting"]],
+            deadline=row["deadline"],
+        )
+        reporter = offices.get(task.lead_id, root)
+        if row.get("completed_on"):
+            Task.objects.filter(pk=task.pk).update(completed_on=row["completed_on"])
+        if row.get("extension"):
+            reason, proposed = row["extension"]
+            task_services.extension_request(
+                by=reporter, task=task, reason=reason, proposed_due_on=proposed
+            )
+    return {
+        "organizations": len(orgs),
+        "users": len(users),
+        "documents": len(documents),
+        "relations": len(data.RELATIONS),
+        "tasks": len(data.TASKS),
+    }
