@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from nqtrack.assignments import services
 from nqtrack.assignments.deadlines import KINDS, parse_deadline
 from nqtrack.assignments.extraction import extract_tasks
-from nqtrack.assignments.models import ExtensionRequest, Quality, Task, TaskUpdate
+from nqtrack.assignments.models import Evidence, ExtensionRequest, Quality, Task, TaskUpdate
 from nqtrack.assignments.selectors import (
     access_task_by_id,
     known_organizations,
@@ -76,12 +77,32 @@ def parse_deadline_with_slash(request: Request) -> Response:
     return parse_deadline_view.cls().dispatch(request._request)  # type: ignore[attr-defined,no-any-return]
 
 
+class EvidenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, obj: Evidence) -> str:
+        path = reverse("assignments:evidence", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
 class TaskUpdateSerializer(serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = TaskUpdate
-        fields = ["at", "by", "event", "on", "note"]
+        fields = ["at", "by", "event", "on", "note", "evidence"]
+
+
+class ProgressSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=5000)
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -263,7 +284,7 @@ class TaskViewSet(
     def get_queryset(self) -> QuerySet[Task]:
         qs = tasks_visible_to(self.request.user)  # type: ignore[arg-type]
         return with_status(qs, today=timezone.localdate()).prefetch_related(
-            "supporting", "updates", "updates__by"
+            "supporting", "updates", "updates__by", "updates__evidence"
         )
 
     def get_object(self) -> Task:
@@ -306,16 +327,21 @@ class TaskViewSet(
     def restore(self, request: Request, pk: str) -> Response:
         return self._event(request, pk, "restore")
 
-    @extend_schema(request=TaskEventSerializer, responses=TaskSerializer)
+    @extend_schema(
+        request={"multipart/form-data": ProgressSerializer, "application/json": ProgressSerializer},
+        responses=TaskSerializer,
+        description="Report progress: a note and, in a multipart body, evidence `files`.",
+    )
     @action(detail=True, methods=["post"])
     def progress(self, request: Request, pk: str) -> Response:
         task = access_task_by_id(request.user, pk)  # type: ignore[arg-type]
-        body = TaskEventSerializer(data=request.data)
+        body = ProgressSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.task_report_progress(
             by=request.user,
             task=task,  # type: ignore[arg-type]
-            note=body.validated_data.get("note", ""),
+            note=body.validated_data["note"],
+            files=body.validated_data["files"],
         )
         return Response(TaskSerializer(self.get_object(), context={"request": request}).data)
 

@@ -125,6 +125,43 @@ class TaskUpdate(models.Model):
         return f"{self.event} {self.on or ''}"
 
 
+class Evidence(models.Model):
+    """A file that proves work on a task: minutes, a report, a table, a photograph.
+
+    Attached to a progress report (`update`) or to a unit's answer in a reporting round."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="evidence")
+    update = models.ForeignKey(
+        TaskUpdate,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("progress report"),
+    )
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "organizations.User",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ExtensionDecision(models.TextChoices):
     PENDING = "pending", _("pending")
     APPROVED = "approved", _("approved")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from nqtrack.assignments import status as pipeline
 from nqtrack.assignments.deadlines import Deadline, parse_deadline
 from nqtrack.assignments.models import (
     DeadlineKind,
+    Evidence,
     ExtensionDecision,
     ExtensionRequest,
     Measurement,
@@ -27,6 +29,7 @@ from nqtrack.assignments.models import (
 from nqtrack.assignments.selectors import public_holidays, status_of
 from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
+from nqtrack.documents.files import EVIDENCE_ACCEPTED, check_upload, sha256_of
 from nqtrack.documents.models import Document
 from nqtrack.organizations.models import Organization, User
 
@@ -150,15 +153,73 @@ def task_transition(
     return task
 
 
+MAX_EVIDENCE_FILES = 10
+
+
+def evidence_check(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str, int, str]]:
+    """Every file checked before any is stored: (upload, content type, size, SHA-256)."""
+    if len(uploads) > MAX_EVIDENCE_FILES:
+        raise field_error(
+            "files",
+            _("Attach at most %(n)s files at a time.") % {"n": MAX_EVIDENCE_FILES},
+        )
+    checked = []
+    for upload in uploads:
+        _ext, content_type, size = check_upload(upload, EVIDENCE_ACCEPTED)
+        checked.append((upload, content_type, size, sha256_of(upload)))
+    return checked
+
+
+def evidence_store(
+    *,
+    by: User,
+    task: Task,
+    uploads: Sequence[UploadedFile],
+    update: TaskUpdate | None = None,
+) -> list[Evidence]:
+    """Store checked evidence files on a task (inside the caller's transaction)."""
+    stored = []
+    for upload, content_type, size, digest in evidence_check(uploads):
+        stored.append(
+            Evidence.objects.create(
+                task=task,
+                update=update,
+                file=upload,
+                original_name=(upload.name or "")[:255],
+                content_type=content_type,
+                size=size,
+                sha256=digest,
+                uploaded_by=by,
+            )
+        )
+    return stored
+
+
 @transaction.atomic
-def task_report_progress(*, by: User, task: Task, note: str) -> TaskUpdate:
+def task_report_progress(
+    *, by: User, task: Task, note: str, files: Sequence[UploadedFile] = ()
+) -> TaskUpdate:
+    """The lead or a supporting unit reports what has been done, with evidence files."""
     if not can_report(by, task):
         raise PermissionDenied(_("You may not report on this task."))
     if not note.strip():
         raise field_error("note", _("Write what has been done."))
-    return TaskUpdate.objects.create(
+    evidence_check(files)  # a bad file refuses the whole report before anything is written
+    update = TaskUpdate.objects.create(
         task=task, by=by, event="progress", note=note.strip(), on=timezone.localdate()
     )
+    stored = evidence_store(by=by, task=task, uploads=files, update=update)
+    audit_record(
+        actor=by,
+        action="progress",
+        obj=task,
+        organization=task.lead,
+        changes={
+            "note": [None, update.note],
+            **({"evidence": [None, [e.original_name for e in stored]]} if stored else {}),
+        },
+    )
+    return update
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from nqtrack.assignments import services
 from nqtrack.assignments.forms import AssessmentForm, DecisionForm, EventForm, ExtensionForm
-from nqtrack.assignments.models import ExtensionDecision
+from nqtrack.assignments.models import Evidence, ExtensionDecision
 from nqtrack.assignments.selectors import access_task_by_id, tasks_visible_to, with_status
 from nqtrack.assignments.status import OPEN, STATUS_LABELS, TRANSITIONS
 from nqtrack.core.exports import xlsx_response
@@ -136,7 +136,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task": task,
             "label": _status_labels().get(task.status, task.status),
             "events": TRANSITIONS.get(task.status, frozenset()),
-            "updates": task.updates.select_related("by"),
+            "updates": task.updates.select_related("by").prefetch_related("evidence"),
+            "report_evidence": task.evidence.filter(update__isnull=True).select_related(
+                "uploaded_by"
+            ),
             "extensions": task.extensions.select_related("requested_by", "decided_by"),
             "pending": task.extensions.filter(decision=ExtensionDecision.PENDING).first(),
             "can_assign": can_assign,
@@ -175,7 +178,10 @@ def task_event(request: HttpRequest, pk: int, event: str) -> HttpResponse:
             request,
             pk,
             lambda: services.task_report_progress(
-                by=request.user, task=task, note=form.cleaned_data["note"]
+                by=request.user,
+                task=task,
+                note=form.cleaned_data["note"],
+                files=request.FILES.getlist("files"),
             ),
         )
     return _done(
@@ -232,4 +238,17 @@ def task_assess(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("assignments:detail", pk=pk)
     return _done(
         request, pk, lambda: services.task_assess(by=request.user, task=task, **form.cleaned_data)
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """An evidence file, for whoever may see its task."""
+    evidence = get_object_or_404(Evidence, pk=evidence_id)
+    access_task_by_id(request.user, evidence.task_id)  # type: ignore[arg-type]
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
     )

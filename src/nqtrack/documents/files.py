@@ -25,12 +25,35 @@ ACCEPTED = {
 }
 
 
-def check_upload(upload: UploadedFile) -> tuple[str, str, int]:
+# Evidence of work done (minutes, reports, tables, photographs) accepts more kinds.
+EVIDENCE_ACCEPTED = {
+    **ACCEPTED,
+    ".xlsx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".xls": (b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel"),
+    ".jpg": (b"\xff\xd8\xff", "image/jpeg"),
+    ".jpeg": (b"\xff\xd8\xff", "image/jpeg"),
+    ".png": (b"\x89PNG", "image/png"),
+}
+
+
+def check_upload(
+    upload: UploadedFile, accepted: dict[str, tuple[bytes, str]] | None = None
+) -> tuple[str, str, int]:
     """(extension, content type, size) of an acceptable file; a field error otherwise."""
+    accepted = accepted or ACCEPTED
     name = (upload.name or "").lower()
-    ext = next((e for e in ACCEPTED if name.endswith(e)), None)
+    ext = next((e for e in accepted if name.endswith(e)), None)
     if ext is None:
-        raise field_error("file", _("Only PDF, DOCX and DOC files can be attached."))
+        if accepted is ACCEPTED:
+            raise field_error("file", _("Only PDF, DOCX and DOC files can be attached."))
+        raise field_error(
+            "file",
+            _(
+                "%(name)s: evidence can be PDF, Word (DOC, DOCX), Excel (XLS, XLSX), "
+                "JPG or PNG files."
+            )
+            % {"name": upload.name},
+        )
     size = upload.size or 0
     if size == 0:
         raise field_error("file", _("The file is empty."))
@@ -42,7 +65,7 @@ def check_upload(upload: UploadedFile) -> tuple[str, str, int]:
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    magic, content_type = ACCEPTED[ext]
+    magic, content_type = accepted[ext]
     if not head.startswith(magic):
         raise field_error(
             "file",

@@ -15,6 +15,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nqtrack.assignments.api import EvidenceSerializer
 from nqtrack.assignments.models import Task
 from nqtrack.assignments.selectors import tasks_visible_to
 from nqtrack.core.errors import field_error
@@ -89,10 +90,11 @@ class SubmissionItemSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ItemStatus.choices)
     narrative = serializers.CharField(max_length=20_000)
     evidence = serializers.CharField(max_length=5_000, required=False, allow_blank=True)
+    files = EvidenceSerializer(many=True, read_only=True)
 
     class Meta:
         model = SubmissionItem
-        fields = ["task", "status", "narrative", "evidence"]
+        fields = ["task", "status", "narrative", "evidence", "files"]
 
 
 class ReportingSubmissionSerializer(serializers.ModelSerializer):

@@ -154,7 +154,8 @@ class SubmitForm(forms.Form):
                 self[f"evidence_{task.pk}"],
             )
 
-    def answers(self) -> list[tuple[Task, str, str, str]]:
+    def answers(self) -> list[tuple[Task, str, str, str, list[Any]]]:
+        """(task, status, narrative, evidence text, evidence files) of each answered task."""
         data = self.cleaned_data
         return [
             (
@@ -162,6 +163,7 @@ class SubmitForm(forms.Form):
                 data[f"status_{task.pk}"],
                 data[f"narrative_{task.pk}"],
                 data.get(f"evidence_{task.pk}", ""),
+                self.files.getlist(f"files_{task.pk}") if self.files else [],
             )
             for task in self.tasks
             if data.get(f"status_{task.pk}")

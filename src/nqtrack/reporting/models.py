@@ -179,6 +179,9 @@ class SubmissionItem(models.Model):
     status = models.CharField(_("progress"), max_length=20, choices=ItemStatus.choices)
     narrative = models.TextField(_("what was done"))
     evidence = models.TextField(_("evidence"), blank=True)
+    files = models.ManyToManyField(
+        "assignments.Evidence", blank=True, related_name="+", verbose_name=_("evidence files")
+    )
 
     class Meta:
         ordering = ["task_id"]

@@ -6,11 +6,13 @@ import datetime
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nqtrack.assignments.models import Task
+from nqtrack.assignments.services import evidence_check, evidence_store
 from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
 from nqtrack.organizations.models import Organization, Role, User
@@ -36,6 +38,7 @@ class Answer(NamedTuple):
     status: str
     narrative: str
     evidence: str = ""
+    files: Sequence[UploadedFile] = ()
 
 
 def can_run(by: User, owner: Organization) -> bool:
@@ -182,6 +185,20 @@ def submission_submit(
             % {"date": round.due_on.strftime("%d/%m/%Y")}
         )
     answers, unanswered = _check_answers(round, organization, items)
+    for answer in answers:  # a bad file refuses the report before anything is written
+        try:
+            evidence_check(answer.files)
+        except ValidationError as exc:
+            raise field_error(
+                "items",
+                _("Task %(id)s: %(error)s")
+                % {"id": answer.task.pk, "error": " ".join(exc.messages)},
+            ) from exc
+    kept_files = (
+        {item.task_id: list(item.files.all()) for item in report.items.prefetch_related("files")}
+        if report is not None
+        else {}
+    )
     before = snapshot(report, AUDITED_SUBMISSION) if report is not None else {}
     if report is None:
         report = Submission(round=round, organization=organization)
@@ -203,6 +220,12 @@ def submission_submit(
         )
         for a in answers
     )
+    new_files: dict[int, list[str]] = {}
+    for item in report.items.all():
+        answer = next(a for a in answers if a.task.pk == item.task_id)
+        stored = evidence_store(by=by, task=answer.task, uploads=answer.files)
+        new_files[item.task_id] = [e.original_name for e in stored]
+        item.files.add(*kept_files.get(item.task_id, []), *stored)
     SubmissionEvent.objects.create(
         submission=report,
         event=SubmissionEvent.Event.SUBMIT,
@@ -216,6 +239,7 @@ def submission_submit(
                 "status": a.status,
                 "narrative": a.narrative,
                 "evidence": a.evidence,
+                "files": new_files.get(a.task.pk, []),
             }
             for a in answers
         ],

@@ -363,9 +363,13 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
             open_tasks.filter(pk__in=tasks_visible_to(user).values("pk")), today=today
         ).select_related("source_document")
     )
-    previous = {item.task_id: item for item in report.items.all()} if report else {}
+    previous = (
+        {item.task_id: item for item in report.items.prefetch_related("files")} if report else {}
+    )
     if request.method == "POST" and not locked:
-        form = SubmitForm(request.POST, tasks=tasks, office=office, previous=previous)
+        form = SubmitForm(
+            request.POST, request.FILES, tasks=tasks, office=office, previous=previous
+        )
         if form.is_valid():
             try:
                 report = services.submission_submit(
@@ -401,6 +405,7 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "report": report,
+            "previous": previous,
             "returned": returned,
             "locked": locked,
             "reopened_until": selectors.reopened_until(rnd, unit, today=today),
@@ -423,7 +428,11 @@ def _submission_page(
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     office = _office(user, rnd)
-    items = report.items.select_related("task", "task__source_document").order_by("task_id")
+    items = (
+        report.items.select_related("task", "task__source_document")
+        .prefetch_related("files")
+        .order_by("task_id")
+    )
     answers = Paginator(items, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
     events = Paginator(
         report.events.select_related("by").order_by("-at", "-id"), EVENTS_PER_PAGE
