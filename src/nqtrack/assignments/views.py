@@ -22,6 +22,7 @@ from nqtrack.assignments.models import Evidence, ExtensionDecision
 from nqtrack.assignments.selectors import access_task_by_id, tasks_visible_to, with_status
 from nqtrack.assignments.status import OPEN, STATUS_LABELS, TRANSITIONS
 from nqtrack.core.exports import xlsx_response
+from nqtrack.reporting.selectors import reports_due_from
 
 EVENT_LABELS = {
     "complete": gettext_lazy("marked as done"),
@@ -110,6 +111,9 @@ def task_list(request: HttpRequest, inbox: bool = False) -> HttpResponse:
             "page_obj": page,
             "tasks": page.object_list,
             "inbox": inbox,
+            "reports_due": reports_due_from(user.organization, today=today)  # type: ignore[union-attr]
+            if inbox and user.organization is not None  # type: ignore[union-attr]
+            else [],
             "labels": labels,
             "sort": sort,
             "today": today,

@@ -196,3 +196,43 @@ def round_stats(round: ReportingRound, *, today: datetime.date) -> RoundStats:
         generic=sum(1 for row in rows if row.generic),
         units=rows,
     )
+
+
+@dataclass(frozen=True)
+class ReportDue:
+    """A report a unit still owes: not sent yet, or returned for correction."""
+
+    round: ReportingRound
+    returned: bool
+    locked: bool
+    overdue: bool
+
+
+def reports_due_from(
+    organization: Organization, *, today: datetime.date, limit: int = 10
+) -> list[ReportDue]:
+    """The rounds expecting a report from this unit that it has not (validly) sent, soonest
+    due first: what the unit must report next."""
+    sent = Submission.objects.filter(
+        organization=organization, status=SubmissionStatus.SUBMITTED
+    ).values("round_id")
+    returned = set(
+        Submission.objects.filter(
+            organization=organization, status=SubmissionStatus.RETURNED
+        ).values_list("round_id", flat=True)
+    )
+    rounds = (
+        ReportingRound.objects.filter(expected=organization, period_start__lte=today)
+        .exclude(id__in=sent)
+        .select_related("owner")
+        .order_by("due_on", "id")[:limit]
+    )
+    return [
+        ReportDue(
+            round=r,
+            returned=r.pk in returned,
+            locked=r.pk not in returned and is_locked_for(r, organization, today=today),
+            overdue=today > r.due_on,
+        )
+        for r in rounds
+    ]
