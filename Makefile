@@ -18,7 +18,8 @@ $(VENV)/.installed: pyproject.toml
 	@$(MAKE) --no-print-directory system-deps
 	touch $@
 
-# Debian packages: Chromium for the browser tests, gettext to compile translations.
+# Debian packages: Chromium for the browser tests, gettext to compile translations,
+# LibreOffice (Writer, no GUI) to check that generated Word reports open.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
@@ -31,6 +32,16 @@ system-deps:
 	      || echo "!!! Could not install$$missing: browser tests will be skipped."; \
 	  else \
 	    echo "!!! Cannot install$$missing (no apt-get or no root): browser tests will be skipped."; \
+	  fi; \
+	fi
+	@if ! command -v soffice >/dev/null; then \
+	  if command -v apt-get >/dev/null && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
+	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+	    echo "Installing Debian packages: libreoffice-writer-nogui"; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null \
+	      || echo "!!! Could not install LibreOffice: the Word-report check will be skipped."; \
+	  else \
+	    echo "!!! Cannot install LibreOffice (no apt-get or no root): the Word-report check will be skipped."; \
 	  fi; \
 	fi
 	@if command -v msgfmt >/dev/null; then NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/nqtrack compilemessages --ignore=.venv -v 0; fi
