@@ -11,6 +11,7 @@ from nqtrack.core import views as core_views
 from nqtrack.documents import api as documents_api
 from nqtrack.organizations import api as organizations_api
 from nqtrack.reporting import api as reporting_api
+from nqtrack.reviews import api as reviews_api
 
 router = DefaultRouter()
 router.register("organizations", organizations_api.OrganizationViewSet, basename="organization")
@@ -18,6 +19,7 @@ router.register("documents", documents_api.DocumentViewSet, basename="document")
 router.register("review-rules", documents_api.ReviewRuleViewSet, basename="review-rule")
 router.register("tasks", assignments_api.TaskViewSet, basename="task")
 router.register("reporting-rounds", reporting_api.ReportingRoundViewSet, basename="reporting-round")
+router.register("reviews", reviews_api.ReviewViewSet, basename="review")
 
 api_urlpatterns = [
     path("documents/parse", documents_api.parse_text, name="documents-parse"),
@@ -45,6 +47,7 @@ urlpatterns = [
     path("thong-bao/", include("nqtrack.notifications.urls")),
     path("bao-cao/", include("nqtrack.reporting.urls")),
     path("to-ra-soat/", include("nqtrack.reporting.team_urls")),
+    path("so-ket-tong-ket/", include("nqtrack.reviews.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("quan-tri/", admin.site.urls),
 ]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from nqtrack.assignments.selectors import tasks_visible_to, with_status
 from nqtrack.assignments.status import (
@@ -61,12 +63,26 @@ class Rollup:
     late_by_lead: list[Row]
 
 
-def task_rollup(user: User, root: Organization, *, today: datetime.date) -> Rollup:
+def task_rollup(
+    user: User,
+    root: Organization,
+    *,
+    today: datetime.date,
+    documents: Sequence[int] | None = None,
+) -> Rollup:
     """Tasks led within `root`'s subtree, by status: for root's direct subordinates (each with
-    its own subtree), by year due, by field of the source document, and the leads most late."""
+    its own subtree), by year due, by field of the source document, and the leads most late.
+
+    `today` may be a past day: the figures are then those of that day (tasks assigned later
+    left out, tasks completed later still open). `documents` keeps the tasks of those source
+    documents only."""
     tasks = with_status(tasks_visible_to(user), today=today).filter(
         lead__path__startswith=root.path
     )
+    if today < timezone.localdate():
+        tasks = tasks.filter(created_at__date__lte=today)
+    if documents is not None:
+        tasks = tasks.filter(source_document_id__in=list(documents))
     # "status" is the SQL annotation from with_status, which the type plugin cannot see.
     per_lead = tasks.values("lead_id", "lead__path", "status").annotate(n=Count("id"))  # type: ignore[misc]
     children = list(Organization.objects.filter(parent=root).order_by("valid_to", "name"))

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from nqtrack.analytics.selectors import STATUSES, Row, task_rollup
 from nqtrack.assignments.status import STATUS_LABELS
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.tabular import parse_iso_or_vn_date
+from nqtrack.documents.selectors import access_document_by_id, implementing_documents
 from nqtrack.organizations.selectors import access_organization_by_code
 
 
@@ -37,7 +39,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     root = access_organization_by_code(user, code)  # type: ignore[arg-type]
     if not root.path.startswith(user.organization.path) and not user.is_superuser:  # type: ignore[union-attr]
         raise Http404  # ancestors are visible as context, not as statistics
-    rollup = task_rollup(user, root, today=timezone.localdate())  # type: ignore[arg-type]
+    today = timezone.localdate()
+    as_of = parse_iso_or_vn_date(request.GET.get("ngay", "")) or today
+    if as_of > today:
+        as_of = today
+    document = None
+    documents = None
+    if request.GET.get("van-ban"):
+        document = access_document_by_id(user, request.GET["van-ban"])  # type: ignore[arg-type]
+        documents = implementing_documents(document)
+    rollup = task_rollup(user, root, today=as_of, documents=documents)  # type: ignore[arg-type]
     tables = {
         "units": (rollup.by_unit, _("Unit")),
         "years": (rollup.by_year, _("Year due")),
@@ -55,6 +66,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "rollup": rollup,
             "root": root,
+            "as_of": as_of,
+            "today": today,
+            "document": document,
             "statuses": STATUSES,
             "labels": {k: str(v) for k, v in STATUS_LABELS.items()},
             "parent": root.parent

@@ -54,12 +54,12 @@ def with_status(
         status=Case(
             When(cancelled=True, then=Value(CANCELLED)),
             When(
-                completed_on__isnull=False,
+                completed_on__lte=today,
                 due_on__isnull=False,
                 completed_on__gt=F("due_on"),
                 then=Value(DONE_LATE),
             ),
-            When(completed_on__isnull=False, then=Value(DONE_ON_TIME)),
+            When(completed_on__lte=today, then=Value(DONE_ON_TIME)),
             When(due_on__isnull=True, deadline_kind="continuous", then=Value(CONTINUOUS)),
             When(due_on__isnull=True, then=Value(NOT_DUE)),
             When(due_on__lt=year_start, then=Value(CARRIED_OVER)),

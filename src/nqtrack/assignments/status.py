@@ -54,7 +54,7 @@ def task_status(
     """
     if cancelled:
         return CANCELLED
-    if completed_on is not None:
+    if completed_on is not None and completed_on <= today:  # done by then (`today` may be past)
         return DONE_LATE if due_on is not None and completed_on > due_on else DONE_ON_TIME
     if due_on is None:
         return CONTINUOUS if continuous else NOT_DUE

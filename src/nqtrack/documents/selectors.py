@@ -218,3 +218,14 @@ def organizations_matching_abbreviation(user: User, abbreviation: str) -> Organi
     ancestors = set(org.ancestor_paths()) if org else set()
     candidates.sort(key=lambda o: (o.path not in ancestors, -o.depth))
     return candidates[0]
+
+
+def implementing_documents(document: Document) -> list[int]:
+    """The document and those that implement it (action programmes, plans): their tasks are
+    the document's tasks."""
+    return [
+        document.pk,
+        *Relation.objects.filter(target=document, kind=RelationKind.IMPLEMENTS).values_list(
+            "source_id", flat=True
+        ),
+    ]

@@ -88,3 +88,39 @@ def test_the_dashboard_drills_down_exports_and_hides_other_subtrees(tree, tasks)
     outsider = Client()
     outsider.force_login(tree.outsider)
     assert outsider.get("/thong-ke/", {"org": "A-XA"}).status_code == 404
+
+
+def test_figures_as_of_a_past_day_and_for_one_document_with_its_programmes(client, tree, tasks):
+    # As of 20/06/2026: the task done on 15/07 was still open (due 30/06, so due soon), the one
+    # done on 01/08 open and not due. Tasks assigned after that day do not count.
+    assert task_rollup(tree.province_office, tree.tu, today=D(2026, 6, 20)).total.total == 0
+    Task.objects.update(created_at=dt.datetime(2025, 3, 10, 3, 0, tzinfo=dt.UTC))
+    past = task_rollup(tree.province_office, tree.tu, today=D(2026, 6, 20))
+    assert past.total.counts["done_on_time"] == 1 and past.total.counts["due_soon"] == 1
+    assert past.total.counts["done_late"] == 0
+    # A programme implementing another document: its tasks count for that document.
+    resolution = register(tree.province_office, "05-NQ/TU", tree.tu, D(2025, 1, 5))
+    programme = register(tree.province_office, "12-CTr/TU", tree.tu, D(2025, 2, 1))
+    from nqtrack.documents import services as document_services
+
+    document_services.document_relate(
+        by=tree.province_office, source=programme, kind="implements", target=resolution
+    )
+    services.task_create(
+        by=tree.province_office,
+        source_document=programme,
+        text="Việc của CTr",
+        lead=tree.xa,
+        due_on=D(2027, 3, 31),
+    )
+    client.force_login(tree.province_office)
+    page = client.get(f"/thong-ke/?org=A-TU&van-ban={resolution.pk}").content.decode()
+    assert "05-NQ/TU" in page
+    only = task_rollup(
+        tree.province_office, tree.tu, today=TODAY, documents=[resolution.pk, programme.pk]
+    )
+    assert only.total.total == 1
+    old = client.get("/thong-ke/?org=A-TU&ngay=20/06/2026").content.decode()
+    assert "Số liệu tại ngày 20/06/2026" in old
+    client.force_login(tree.outsider)
+    assert client.get(f"/thong-ke/?org=B-TU&van-ban={resolution.pk}").status_code == 404
