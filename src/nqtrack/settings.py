@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "nqtrack.documents",
     "nqtrack.assignments",
     "nqtrack.reporting",
+    "nqtrack.oversight",
     "nqtrack.reviews",
     "nqtrack.analytics",
     "nqtrack.notifications",

@@ -10,6 +10,7 @@ from nqtrack.assignments import api as assignments_api
 from nqtrack.core import views as core_views
 from nqtrack.documents import api as documents_api
 from nqtrack.organizations import api as organizations_api
+from nqtrack.oversight import api as oversight_api
 from nqtrack.reporting import api as reporting_api
 from nqtrack.reviews import api as reviews_api
 
@@ -20,6 +21,7 @@ router.register("review-rules", documents_api.ReviewRuleViewSet, basename="revie
 router.register("tasks", assignments_api.TaskViewSet, basename="task")
 router.register("reporting-rounds", reporting_api.ReportingRoundViewSet, basename="reporting-round")
 router.register("reviews", reviews_api.ReviewViewSet, basename="review")
+router.register("oversight-rounds", oversight_api.OversightRoundViewSet, basename="oversight-round")
 
 api_urlpatterns = [
     path("documents/parse", documents_api.parse_text, name="documents-parse"),
@@ -48,6 +50,7 @@ urlpatterns = [
     path("bao-cao/", include("nqtrack.reporting.urls")),
     path("to-ra-soat/", include("nqtrack.reporting.team_urls")),
     path("so-ket-tong-ket/", include("nqtrack.reviews.urls")),
+    path("giam-sat/", include("nqtrack.oversight.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("quan-tri/", admin.site.urls),
 ]

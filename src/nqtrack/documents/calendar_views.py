@@ -17,6 +17,7 @@ from nqtrack.documents.calendar import anniversary
 from nqtrack.documents.exports import calendar_ical, calendar_table
 from nqtrack.documents.forms import CalendarForm
 from nqtrack.organizations.services import user_calendar_token
+from nqtrack.oversight.selectors import oversight_gaps
 
 
 @login_required
@@ -47,6 +48,8 @@ def review_calendar(request: HttpRequest) -> HttpResponse:
         (key, list(items))
         for key, items in groupby(milestones, key=lambda m: m.due_on.replace(day=1))
     ]
+    # Reviews with no supervision (interim) or inspection (final) before them get a badge.
+    gaps = oversight_gaps(m for _key, items in months for m in items)
     token = user_calendar_token(user=user)  # type: ignore[arg-type]
     return render(
         request,
@@ -59,6 +62,7 @@ def review_calendar(request: HttpRequest) -> HttpResponse:
             "today": today,
             "count": sum(len(items) for _key, items in months),
             "overdue_plans": selectors.overdue_plans(user, today=today),  # type: ignore[arg-type]
+            "oversight_gaps": gaps,
             "feed_url": request.build_absolute_uri(f"/van-ban/lich-so-ket-tong-ket/{token}.ics"),
         },
     )

@@ -1,17 +1,88 @@
-"""Appendix tables from the study (dissemination) and oversight apps."""
+"""Appendix tables that come from the oversight and study (dissemination) apps."""
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from nqtrack.organizations.models import User
 from nqtrack.reviews.appendix import Table
 from nqtrack.reviews.models import Review
 
 
-def study_tables(review: Review, user: User, as_of: datetime.date) -> list[Table]:
-    return []
-
-
 def oversight_tables(review: Review, user: User, as_of: datetime.date) -> list[Table]:
+    """Supervision and inspection rounds covering the document, on the committee's line of the
+    tree, started by the day: findings by kind and remediation by verification."""
+    from nqtrack.oversight.models import Finding, RemediationItem
+    from nqtrack.oversight.selectors import rounds_visible_to
+
+    committee = review.committee
+    ancestors = {committee.path[: i + 1] for i, c in enumerate(committee.path) if c == "/"}
+    rounds = (
+        rounds_visible_to(user)
+        .filter(documents=review.document, period_start__lte=as_of)
+        .filter(Q(conductor__path__startswith=committee.path) | Q(conductor__path__in=ancestors))
+        .order_by("period_start", "id")
+        .distinct()
+    )
+    findings = Counter(
+        Finding.objects.filter(round__in=rounds, created_at__date__lte=as_of).values_list(
+            "round_id", "kind"
+        )
+    )
+    items = Counter(
+        RemediationItem.objects.filter(round__in=rounds).values_list("round_id", "verification")
+    )
+    rows = []
+    for n, r in enumerate(rounds, start=1):
+        rows.append(
+            [
+                n,
+                r.title,
+                r.get_kind_display(),
+                r.conductor.name,
+                f"{r.period_start:%d/%m/%Y} – {r.period_end:%d/%m/%Y}",
+                r.targets.count(),
+                findings[(r.pk, "strength")],
+                findings[(r.pk, "shortcoming")],
+                findings[(r.pk, "violation")],
+                sum(v for (pk, _k), v in items.items() if pk == r.pk),
+                items[(r.pk, "done")],
+                items[(r.pk, "carried_over")],
+            ]
+        )
+    total_items = sum(row[9] for row in rows)
+    done = sum(row[10] for row in rows)
+    return [
+        Table(
+            key="oversight",
+            title=_("Supervision and inspection of the document, and remediation"),
+            headers=[
+                _("No."),
+                _("Supervision or inspection round"),
+                _("Kind"),
+                _("Conducted by"),
+                _("Period"),
+                _("Targets"),
+                _("Strengths"),
+                _("Shortcomings"),
+                _("Violations"),
+                _("Remediation items"),
+                _("Verified done"),
+                _("Carried over"),
+            ],
+            rows=rows,
+            summary=_(
+                "%(rounds)s supervision or inspection round(s); %(done)s of %(items)s "
+                "remediation items verified done."
+            )
+            % {"rounds": len(rows), "done": done, "items": total_items},
+        )
+    ]
+
+
+def study_tables(review: Review, user: User, as_of: datetime.date) -> list[Table]:
     return []
