@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nqtrack.reviews",
     "nqtrack.analytics",
     "nqtrack.notifications",
+    "nqtrack.dissemination",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from nqtrack.assignments import api as assignments_api
 from nqtrack.core import views as core_views
+from nqtrack.dissemination import api as dissemination_api
 from nqtrack.documents import api as documents_api
 from nqtrack.organizations import api as organizations_api
 from nqtrack.oversight import api as oversight_api
@@ -21,6 +22,7 @@ router.register("review-rules", documents_api.ReviewRuleViewSet, basename="revie
 router.register("tasks", assignments_api.TaskViewSet, basename="task")
 router.register("reporting-rounds", reporting_api.ReportingRoundViewSet, basename="reporting-round")
 router.register("reviews", reviews_api.ReviewViewSet, basename="review")
+dissemination_api.register(router)
 router.register("oversight-rounds", oversight_api.OversightRoundViewSet, basename="oversight-round")
 
 api_urlpatterns = [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from nqtrack.assignments import services as task_services
 from nqtrack.assignments.models import Task
@@ -11,6 +14,8 @@ from nqtrack.documents import services as document_services
 from nqtrack.documents.models import Document, Field
 from nqtrack.organizations import services as org_services
 from nqtrack.organizations.models import Level, Organization, Role, User
+from nqtrack.oversight import services as oversight_services
+from nqtrack.reviews import services as review_services
 
 
 @transaction.atomic
@@ -98,7 +103,44 @@ def demo_load() -> dict[str, int]:
             task_services.extension_request(
                 by=reporter, task=task, reason=reason, proposed_due_on=proposed
             )
+    # Reviews in the province's plan for this year and next, and a supervision of a
+    # province resolution whose interim review is coming.
+    today = timezone.localdate()
+    plan = review_services.plan_generate(
+        by=root,
+        committee=orgs["LC-TU"],
+        start=datetime.date(today.year, 1, 1),
+        end=datetime.date(today.year + 1, 12, 31),
+        lead_body=orgs["LC-VPTU"],
+    )
+    supervision = oversight_services.round_create(
+        by=root,
+        kind="supervision",
+        title="Giám sát chuyên đề việc thực hiện Nghị quyết số 24-NQ/TU",
+        conductor=orgs["LC-UBKTTU"],
+        period_start=datetime.date(2025, 9, 1),
+        period_end=datetime.date(2025, 10, 31),
+        documents=[documents["24-NQ/TU"]],
+        targets=[orgs["LC-X-BAOYEN"], orgs["LC-P-YENBAI"]],
+    )
+    oversight_services.finding_add(
+        by=root,
+        round=supervision,
+        target=orgs["LC-X-BAOYEN"],
+        kind="strength",
+        text="Ban hành kế hoạch thực hiện kịp thời, phân công rõ người, rõ việc.",
+    )
+    oversight_services.finding_add(
+        by=root,
+        round=supervision,
+        target=orgs["LC-P-YENBAI"],
+        kind="shortcoming",
+        text="Chưa tổ chức sơ kết định kỳ; báo cáo còn chung chung, thiếu số liệu.",
+        document=documents["24-NQ/TU"],
+    )
     return {
+        "reviews": len(plan.created),
+        "oversight_rounds": 1,
         "organizations": len(orgs),
         "users": len(users),
         "documents": len(documents),

@@ -84,5 +84,117 @@ def oversight_tables(review: Review, user: User, as_of: datetime.date) -> list[T
     ]
 
 
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}".replace(".", ",")
+
+
 def study_tables(review: Review, user: User, as_of: datetime.date) -> list[Table]:
-    return []
+    """Study of the document and personal essays, per unit below the committee: the same
+    roll-ups as the study overview page."""
+    from nqtrack.dissemination.rollups import essay_rollup, study_rollup
+
+    committee, document = review.committee, review.document
+    study = study_rollup(committee, document)
+    study_rows = [
+        [
+            n,
+            row.label,
+            row["members"],
+            row["invited"],
+            row["attended"],
+            _pct(row.rate("attended", "invited")),
+            row["not_studied"],
+        ]
+        for n, row in enumerate(study.rows, start=1)
+    ]
+    t = study.total
+    study_rows.append(
+        [
+            "",
+            _("Total"),
+            t["members"],
+            t["invited"],
+            t["attended"],
+            _pct(t.rate("attended", "invited")),
+            t["not_studied"],
+        ]
+    )
+    essays = essay_rollup(committee, document, on=as_of)
+    grades = ("tot", "kha", "trung_binh", "yeu")
+    essay_rows = [
+        [
+            n,
+            row.label,
+            row["mandatory"],
+            row["written"],
+            *[row[g] for g in grades],
+            row["rewrite"],
+            row["missing"],
+        ]
+        for n, row in enumerate(essays.rows, start=1)
+    ]
+    e = essays.total
+    essay_rows.append(
+        [
+            "",
+            _("Total"),
+            e["mandatory"],
+            e["written"],
+            *[e[g] for g in grades],
+            e["rewrite"],
+            e["missing"],
+        ]
+    )
+    return [
+        Table(
+            key="study",
+            title=_("Study and dissemination of the document"),
+            headers=[
+                _("No."),
+                _("Unit"),
+                _("Members"),
+                _("Invited"),
+                _("Attended"),
+                _("Participation rate (%)"),
+                _("Not yet studied"),
+            ],
+            rows=study_rows,
+            summary=_(
+                "%(attended)s of %(invited)s invited members attended (%(rate)s%%); "
+                "%(missing)s members have not studied the document yet."
+            )
+            % {
+                "attended": t["attended"],
+                "invited": t["invited"],
+                "rate": _pct(t.rate("attended", "invited")),
+                "missing": t["not_studied"],
+            },
+        ),
+        Table(
+            key="essays",
+            title=_("Personal essays (bài thu hoạch)"),
+            headers=[
+                _("No."),
+                _("Unit"),
+                _("Must write"),
+                _("Written"),
+                _("Good (Tốt)"),
+                _("Fair (Khá)"),
+                _("Average (Trung bình)"),
+                _("Weak (Yếu)"),
+                _("To rewrite"),
+                _("Missing"),
+            ],
+            rows=essay_rows,
+            summary=_(
+                "%(written)s essays written; %(good)s good, %(weak)s weak; %(missing)s "
+                "members obliged to write have not."
+            )
+            % {
+                "written": e["written"],
+                "good": e["tot"],
+                "weak": e["yeu"],
+                "missing": e["missing"],
+            },
+        ),
+    ]

@@ -1,0 +1,26 @@
+"""The demo province loads through the services and shows each part of the product."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from nqtrack.demo.loader import demo_load
+from nqtrack.documents.models import ReviewMilestone
+from nqtrack.oversight.selectors import milestone_oversight
+from nqtrack.reviews.models import Review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_plans_this_and_next_years_reviews_and_supervises_a_resolution():
+    with time_machine.travel(dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC), tick=False):
+        counts = demo_load()
+    assert counts["organizations"] >= 50 and counts["documents"] >= 30
+    reviews = Review.objects.filter(committee__code="LC-TU")
+    assert counts["reviews"] == reviews.count() > 0
+    assert all(dt.date(2026, 1, 1) <= r.due_on <= dt.date(2027, 12, 31) for r in reviews)
+    interim = ReviewMilestone.objects.get(document__symbol="24-NQ/TU", kind="interim")
+    assert milestone_oversight(interim).covered

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisseminationConfig(AppConfig):
+    name = "nqtrack.dissemination"
+    label = "dissemination"
+    verbose_name = _("Study and dissemination")
