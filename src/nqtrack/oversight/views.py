@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from nqtrack.assignments.selectors import status_of as task_status_of
 from nqtrack.assignments.status import STATUS_LABELS as TASK_STATUS_LABELS
+from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
 from nqtrack.documents.models import DocumentStatus
 from nqtrack.documents.selectors import documents_visible_to
@@ -365,6 +366,7 @@ def _detail_page(
         "reopen_form": bound.get("reopen")
         or (ReopenForm() if office and status == CLOSED else None),
         "verification_labels": dict(Verification.choices),
+        "audit": audit_rows(rnd) if selectors.sees_whole_round(user, rnd) else None,
     }
     return render(request, "oversight/detail.html", context, status=400 if bound else 200)
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
@@ -277,6 +278,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "questions": review_forms.QuestionsForm(),
             },
             "stage_keys": STAGE_KEYS,
+            "audit": audit_rows(review),
         },
     )
 

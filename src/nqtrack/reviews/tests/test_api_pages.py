@@ -169,3 +169,16 @@ def test_a_unit_in_scope_answers_the_survey_online(world):
     )
     assert "Cảm ơn: đã ghi nhận phiếu trả lời." in sent.content.decode()
     assert world.review.responses.count() == 1
+
+
+def test_the_review_page_shows_its_history_of_changes(world):
+    from nqtrack.reviews import services
+
+    services.review_approve(
+        by=world.tree.province_office, review=world.review, approved_on=D(2026, 11, 20)
+    )
+    office = Client()
+    office.force_login(world.tree.province_office)
+    page = office.get(f"/so-ket-tong-ket/{world.review.pk}/").content.decode()
+    history = page[page.index('id="history"') :]
+    assert "cấp ủy thông qua" in history and "20/11/2026" in history
