@@ -23,6 +23,7 @@ from nqtrack.assignments.status import (
     OVERDUE,
     STATUS_LABELS,
 )
+from nqtrack.core.db import aggregate_queries
 from nqtrack.organizations.models import Organization, User
 
 STATUSES = list(STATUS_LABELS)
@@ -83,39 +84,47 @@ def task_rollup(
         tasks = tasks.filter(created_at__date__lte=today)
     if documents is not None:
         tasks = tasks.filter(source_document_id__in=list(documents))
-    # "status" is the SQL annotation from with_status, which the type plugin cannot see.
-    per_lead = tasks.values("lead_id", "lead__path", "status").annotate(n=Count("id"))  # type: ignore[misc]
     children = list(Organization.objects.filter(parent=root).order_by("valid_to", "name"))
     units = {c.path: Row(key=c.code, label=c.name, org=c) for c in children}
     own = Row(key=root.code, label=root.name, org=root)
     total = Row(key="total", label=root.name)
     leads: dict[int, Row] = {}
-    for item in per_lead:
-        total.counts[item["status"]] += item["n"]
+    by_year: dict[str, Row] = {}
+    by_field: dict[str, Row] = {}
+    with aggregate_queries():
+        # One pass over the tasks for units, leads and years; one for fields (a task may have
+        # several). "status" is with_status's SQL annotation, which the type plugin cannot see.
+        grouped = list(
+            tasks.annotate(year=ExtractYear("due_on"))
+            .values("lead_id", "lead__path", "status", "year")  # type: ignore[misc]
+            .annotate(n=Count("*"))
+        )
+        fields = list(
+            tasks.values(  # type: ignore[misc]
+                "status",
+                slug=F("source_document__fields__slug"),
+                name=F("source_document__fields__name"),
+            ).annotate(n=Count("*"))
+        )
+    for item in grouped:
+        status, n = item["status"], item["n"]
+        total.counts[status] += n
         path = item["lead__path"]
         target = next((row for prefix, row in units.items() if path.startswith(prefix)), own)
-        target.counts[item["status"]] += item["n"]
+        target.counts[status] += n
         leads.setdefault(item["lead_id"], Row(key=str(item["lead_id"]), label=""))
-        leads[item["lead_id"]].counts[item["status"]] += item["n"]
+        leads[item["lead_id"]].counts[status] += n
+        key = str(item["year"] or "—")
+        by_year.setdefault(key, Row(key=key, label=key)).counts[status] += n
+    for item in fields:
+        key = item["slug"] or "—"
+        row = by_field.setdefault(key, Row(key=key, label=item["name"] or "—"))
+        row.counts[item["status"]] += item["n"]
     by_unit = ([own] if own.total else []) + [row for row in units.values() if row.total]
     names = dict(Organization.objects.filter(pk__in=leads).values_list("pk", "name"))
     for pk, row in leads.items():
         row.label = names.get(pk, "")
     late = sorted((r for r in leads.values() if r.late), key=lambda r: (-r.late, r.label))
-
-    by_year: dict[str, Row] = {}
-    for item in (
-        tasks.annotate(year=ExtractYear("due_on")).values("year", "status").annotate(n=Count("id"))
-    ):
-        key = str(item["year"] or "—")
-        by_year.setdefault(key, Row(key=key, label=key)).counts[item["status"]] += item["n"]
-    by_field: dict[str, Row] = {}
-    for item in tasks.values(  # type: ignore[misc]
-        "status", slug=F("source_document__fields__slug"), name=F("source_document__fields__name")
-    ).annotate(n=Count("id")):
-        key = item["slug"] or "—"
-        row = by_field.setdefault(key, Row(key=key, label=item["name"] or "—"))
-        row.counts[item["status"]] += item["n"]
     return Rollup(
         root=root,
         total=total,
