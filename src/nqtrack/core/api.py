@@ -6,10 +6,25 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, pagination
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def request_user(serializer: serializers.Serializer) -> Any:
+    """The logged-in user of the serializer's request, or None (schema generation, no request)."""
+    request = serializer.context.get("request")
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def limit_choices(serializer: serializers.Serializer, name: str, queryset: QuerySet[Any]) -> None:
+    """Look a related field up in `queryset` only (what the user may see): anything else reads as
+    unknown, the same 400 as a value that does not exist."""
+    field = serializer.fields[name]
+    getattr(field, "child_relation", field).queryset = queryset
 
 
 class Pagination(pagination.PageNumberPagination):

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from nqtrack.assignments.api import EvidenceSerializer
 from nqtrack.assignments.selectors import status_of as task_status_of
 from nqtrack.assignments.status import STATUS_LABELS as TASK_STATUS_LABELS
+from nqtrack.core.api import limit_choices, request_user
 from nqtrack.core.errors import field_error
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
@@ -36,18 +37,6 @@ from nqtrack.oversight.models import (
     Verification,
 )
 from nqtrack.oversight.status import STATUS_LABELS
-
-
-def _user(serializer: serializers.Serializer) -> Any:
-    request = serializer.context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return None
-    return request.user
-
-
-def _scope(serializer: serializers.Serializer, name: str, queryset: QuerySet[Any]) -> None:
-    field = serializer.fields[name]
-    getattr(field, "child_relation", field).queryset = queryset
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):
@@ -113,15 +102,15 @@ class OversightRoundSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = _user(self)
+        user = request_user(self)
         if user is None:
             return
         orgs = organizations_visible_to(user)
         docs = documents_visible_to(user)
-        _scope(self, "conductor", orgs)
-        _scope(self, "targets", orgs)
-        _scope(self, "documents", docs)
-        _scope(self, "conclusion", docs)
+        limit_choices(self, "conductor", orgs)
+        limit_choices(self, "targets", orgs)
+        limit_choices(self, "documents", docs)
+        limit_choices(self, "conclusion", docs)
         team = self.fields["team"].child  # type: ignore[attr-defined]
         team.fields["user"].queryset = User.objects.filter(organization__in=orgs, is_active=True)
 
@@ -149,10 +138,10 @@ class FindingSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = _user(self)
+        user = request_user(self)
         if user is not None:
-            _scope(self, "target", organizations_visible_to(user))
-            _scope(self, "document", documents_visible_to(user))
+            limit_choices(self, "target", organizations_visible_to(user))
+            limit_choices(self, "document", documents_visible_to(user))
 
 
 class RemediationDraftSerializer(serializers.Serializer):
@@ -179,13 +168,13 @@ class RemediationInputSerializer(serializers.Serializer):
 
     def __init__(self, *args: Any, round: OversightRound | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = _user(self)
+        user = request_user(self)
         if user is not None and round is not None:
             orgs = organizations_visible_to(user)
-            _scope(self, "target", orgs)
+            limit_choices(self, "target", orgs)
             child = self.fields["items"].child  # type: ignore[attr-defined]
-            _scope(child, "supporting", orgs)
-            _scope(child, "finding", Finding.objects.filter(round=round))
+            limit_choices(child, "supporting", orgs)
+            limit_choices(child, "finding", Finding.objects.filter(round=round))
 
 
 class RemediationItemSerializer(serializers.ModelSerializer):

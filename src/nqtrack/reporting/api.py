@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from nqtrack.assignments.api import EvidenceSerializer
 from nqtrack.assignments.models import Task
 from nqtrack.assignments.selectors import tasks_visible_to
+from nqtrack.core.api import limit_choices, request_user
 from nqtrack.core.errors import field_error
 from nqtrack.organizations.models import Organization
 from nqtrack.organizations.selectors import access_organization_by_code, organizations_visible_to
@@ -31,21 +32,13 @@ from nqtrack.reporting.models import (
 )
 
 
-def _request_user(serializer: serializers.Serializer) -> Any:
-    request = serializer.context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return None
-    return request.user
-
-
 def _scope_organizations(serializer: serializers.Serializer, *names: str) -> None:
     """Organizations are looked up among those the user sees, so others read as unknown."""
-    user = _request_user(serializer)
+    user = request_user(serializer)
     if user is None:
         return
     for name in names:
-        field = serializer.fields[name]
-        getattr(field, "child_relation", field).queryset = organizations_visible_to(user)
+        limit_choices(serializer, name, organizations_visible_to(user))
 
 
 class ReportingRoundSerializer(serializers.ModelSerializer):
@@ -139,7 +132,7 @@ class ReportingSubmitSerializer(serializers.Serializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope_organizations(self, "organization")
-        user = _request_user(self)
+        user = request_user(self)
         if user is not None:
             self.fields["items"].child.fields["task"].queryset = tasks_visible_to(user)
 

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nqtrack.core.api import request_user
 from nqtrack.documents.models import Document, ReviewMilestone
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization
@@ -30,12 +31,6 @@ from nqtrack.reviews.models import (
 from nqtrack.reviews.report_docx import review_report_docx
 
 
-def _user(serializer: serializers.Serializer) -> Any:
-    request = serializer.context.get("request")
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
 class OrgField(serializers.SlugRelatedField):
     """An organization by code, among those the user may see."""
 
@@ -43,7 +38,7 @@ class OrgField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Organization.objects.none(), **kwargs)
 
     def get_queryset(self) -> QuerySet[Organization]:
-        user = _user(self.root)
+        user = request_user(self.root)
         return organizations_visible_to(user) if user else Organization.objects.none()
 
 
@@ -52,7 +47,7 @@ class DocumentField(serializers.PrimaryKeyRelatedField):
         super().__init__(queryset=Document.objects.none(), **kwargs)
 
     def get_queryset(self) -> QuerySet[Document]:
-        user = _user(self.root)
+        user = request_user(self.root)
         return documents_visible_to(user) if user else Document.objects.none()
 
 
@@ -127,7 +122,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = _user(self)
+        user = request_user(self)
         if user is not None:
             self.fields["milestone"].queryset = ReviewMilestone.objects.filter(  # type: ignore[attr-defined]
                 document__in=documents_visible_to(user)

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from nqtrack.organizations.models import User
-from nqtrack.reviews.appendix import Table
+from nqtrack.reviews.appendix import Table, _pct
 from nqtrack.reviews.models import Review
 
 
@@ -82,10 +82,6 @@ def oversight_tables(review: Review, user: User, as_of: datetime.date) -> list[T
             % {"rounds": len(rows), "done": done, "items": total_items},
         )
     ]
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f}".replace(".", ",")
 
 
 def study_tables(review: Review, user: User, as_of: datetime.date) -> list[Table]:
