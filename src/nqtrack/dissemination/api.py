@@ -116,6 +116,7 @@ class MemberViewSet(viewsets.ModelViewSet):
     """Party members of the user's subtree, by code. ?organization=CODE (subtree), ?q=."""
 
     serializer_class = MemberSerializer
+    queryset = MemberSerializer.Meta.model.objects.none()  # for the schema
     lookup_field = "code"
     ordering_fields = ["code", "full_name", "birth_date"]
 
@@ -199,6 +200,7 @@ class SpeakerViewSet(
     """Lecturers (báo cáo viên) of the user's subtree and of the committees above it."""
 
     serializer_class = SpeakerSerializer
+    queryset = SpeakerSerializer.Meta.model.objects.none()  # for the schema
 
     def get_queryset(self) -> QuerySet[Speaker]:
         return selectors.speakers_visible_to(_user(self.request))
@@ -312,6 +314,7 @@ class StudyPlanViewSet(viewsets.ModelViewSet):
     """Plans to study (quán triệt) or disseminate (phổ biến) a document. ?document=ID."""
 
     serializer_class = StudyPlanSerializer
+    queryset = StudyPlanSerializer.Meta.model.objects.none()  # for the schema
 
     def get_queryset(self) -> QuerySet[StudyPlan]:
         qs = selectors.plans_visible_to(_user(self.request))
@@ -455,6 +458,7 @@ class StudySessionViewSet(viewsets.ModelViewSet):
     """Study sessions organized in the user's subtree. ?document=ID, ?organization=CODE."""
 
     serializer_class = StudySessionSerializer
+    queryset = StudySessionSerializer.Meta.model.objects.none()  # for the schema
     ordering_fields = ["held_on", "id"]
 
     def get_queryset(self) -> QuerySet[StudySession]:
@@ -567,6 +571,7 @@ class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     """Imports into the user's subtree, with progress (processed / total) and row errors."""
 
     serializer_class = ImportJobSerializer
+    queryset = ImportJobSerializer.Meta.model.objects.none()  # for the schema
 
     def get_queryset(self) -> QuerySet[ImportJob]:
         return selectors.import_jobs_visible_to(_user(self.request))

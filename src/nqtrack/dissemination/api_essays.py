@@ -139,6 +139,7 @@ class EssayViewSet(
     ?grade=yeu. POST grades a first attempt or a rewrite; PATCH {score} corrects the latest."""
 
     serializer_class = EssaySerializer
+    queryset = EssaySerializer.Meta.model.objects.none()  # for the schema
     ordering_fields = ["graded_on", "score", "attempt", "id"]
 
     def get_queryset(self) -> QuerySet[Essay]:
@@ -268,6 +269,7 @@ class EssayQuestionViewSet(
     """Essay questions per document and level. ?document=ID."""
 
     serializer_class = EssayQuestionSerializer
+    queryset = EssayQuestionSerializer.Meta.model.objects.none()  # for the schema
 
     def get_queryset(self) -> QuerySet[EssayQuestion]:
         qs = selectors.essay_questions_visible_to(_user(self.request))
@@ -309,6 +311,7 @@ class OutreachActivityViewSet(viewsets.ModelViewSet):
     ?organization=CODE (subtree)."""
 
     serializer_class = OutreachActivitySerializer
+    queryset = OutreachActivitySerializer.Meta.model.objects.none()  # for the schema
     ordering_fields = ["held_on", "reach", "id"]
 
     def get_queryset(self) -> QuerySet[OutreachActivity]:

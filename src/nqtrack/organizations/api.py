@@ -77,6 +77,7 @@ class OrganizationViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = OrganizationSerializer
+    queryset = OrganizationSerializer.Meta.model.objects.none()  # for the schema
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     filterset_class = OrganizationFilter
