@@ -182,3 +182,19 @@ def test_the_review_page_shows_its_history_of_changes(world):
     page = office.get(f"/so-ket-tong-ket/{world.review.pk}/").content.decode()
     history = page[page.index('id="history"') :]
     assert "cấp ủy thông qua" in history and "20/11/2026" in history
+
+
+def test_the_schema_lists_the_review_and_oversight_endpoints(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path in (
+        "/api/v1/reviews/",
+        "/api/v1/reviews/{id}/scope/",
+        "/api/v1/reviews/{id}/issue/",
+        "/api/v1/reviews/{id}/draft/",
+        "/api/v1/reviews/plan/",
+        "/api/v1/oversight-rounds/",
+        "/api/v1/oversight-rounds/{id}/close/",
+    ):
+        assert path in schema["paths"], path
+    review = schema["components"]["schemas"]["Review"]["properties"]
+    assert {"stages", "scope", "committee", "due_on"} <= set(review)
