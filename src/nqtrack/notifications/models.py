@@ -44,6 +44,23 @@ class ReminderLog(models.Model):
         return f"{self.sent_on:%d/%m/%Y} {self.key} → {self.user_id}"
 
 
+class ReviewReminderLog(models.Model):
+    """One row per reminder of a review's stage sent to a user (claimed like ReminderLog)."""
+
+    review = models.ForeignKey("reviews.Review", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=60)  # "<stage>:<window>"
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user", "key"], name="review_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sent_on:%d/%m/%Y} {self.key} → {self.user_id}"
+
+
 class DigestLog(models.Model):
     """One e-mail digest per user per day, claimed the same way."""
 

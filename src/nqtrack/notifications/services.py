@@ -16,9 +16,18 @@ from django.utils.translation import gettext as _
 from nqtrack.assignments.models import Task
 from nqtrack.assignments.selectors import with_status
 from nqtrack.assignments.status import CANCELLED, DONE
-from nqtrack.notifications.models import DigestLog, Notification, ReminderLog
+from nqtrack.notifications.models import (
+    DigestLog,
+    Notification,
+    ReminderLog,
+    ReviewReminderLog,
+)
 from nqtrack.notifications.rules import BEFORE, DUE_TODAY, reminder_key
 from nqtrack.organizations.models import Role, User
+from nqtrack.reviews.labels import STAGE_LABELS, STATE_LABELS
+from nqtrack.reviews.models import Review
+from nqtrack.reviews.selectors import stages_of
+from nqtrack.reviews.stages import current_stage
 
 RECIPIENT_ROLES = (Role.OFFICE, Role.REPORTER)
 
@@ -28,6 +37,69 @@ class ReminderRun:
     reminders: int = 0
     skipped: int = 0
     digests: int = 0
+    review_reminders: int = 0
+
+
+def _claim_review(review: Review, user: User, key: str, today: datetime.date) -> bool:
+    try:
+        with transaction.atomic():
+            ReviewReminderLog.objects.create(review=review, user=user, key=key, sent_on=today)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _review_recipients(review: Review) -> list[User]:
+    """The office staff (and administrators) of the committee holding the review, and the
+    office staff of its lead advisory body."""
+    orgs = [review.committee_id, *([review.lead_body_id] if review.lead_body_id else [])]
+    return list(
+        User.objects.filter(
+            is_active=True, organization_id__in=orgs, role__in=(Role.OFFICE, Role.ADMIN)
+        ).order_by("pk")
+    )
+
+
+def remind_review_stages(
+    *, today: datetime.date, days_before: int, digest: dict[User, list[Notification]]
+) -> tuple[int, int]:
+    """Remind the committee's office of the stage each open review has reached: before its
+    deadline, on the day and weekly while overdue. Returns (sent, already sent)."""
+    sent = skipped = 0
+    horizon = today + datetime.timedelta(days=max(days_before, 0))
+    reviews = (
+        Review.objects.filter(report_issued_on__isnull=True, plan_due_on__lte=horizon)
+        .select_related("document", "committee", "milestone", "round")
+        .prefetch_related("meetings")
+    )
+    for review in reviews:
+        stage = current_stage(stages_of(review, today=today))
+        if stage is None or stage.due_on is None:
+            continue
+        window = reminder_key(due_on=stage.due_on, today=today, days_before=days_before)
+        if window is None:
+            continue
+        key = f"{stage.key}:{window}"
+        message = (
+            _("%(kind)s of %(symbol)s: “%(stage)s” due on %(date)s (%(state)s)")
+            % {
+                "kind": review.get_kind_display(),
+                "symbol": review.document.symbol,
+                "stage": STAGE_LABELS[stage.key],
+                "date": stage.due_on.strftime("%d/%m/%Y"),
+                "state": STATE_LABELS[stage.state],
+            }
+        )[:500]
+        for user in _review_recipients(review):
+            if not _claim_review(review, user, key, today):
+                skipped += 1
+                continue
+            note = Notification.objects.create(
+                user=user, message=message, url=reverse("reviews:detail", args=[review.pk])
+            )
+            digest[user].append(note)
+            sent += 1
+    return sent, skipped
 
 
 def _message(task: Task, key: str) -> str:
@@ -82,6 +154,10 @@ def send_reminders(*, today: datetime.date, days_before: int | None = None) -> R
                 )
                 digest[user].append(note)
                 run.reminders += 1
+        run.review_reminders, review_skipped = remind_review_stages(
+            today=today, days_before=days_before, digest=digest
+        )
+        run.skipped += review_skipped
         for user, notes in digest.items():
             if not user.email:
                 continue

@@ -28,6 +28,7 @@ from nqtrack.reporting.selectors import round_stats
 from nqtrack.reviews import forms as review_forms
 from nqtrack.reviews import selectors, services
 from nqtrack.reviews.appendix import appendix_tables, as_of_day
+from nqtrack.reviews.labels import STAGE_LABELS, STATE_LABELS
 from nqtrack.reviews.models import QuestionKind, Review
 from nqtrack.reviews.report_docx import review_report_docx
 from nqtrack.reviews.stages import STAGE_KEYS, current_stage
@@ -36,29 +37,11 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def stage_labels() -> dict[str, str]:
-    return {
-        "plan": _("Plan issued"),
-        "oversight": _("Supervision / inspection done first"),
-        "scope": _("Scope chosen"),
-        "survey": _("Survey"),
-        "reports": _("Subordinate reports collected"),
-        "draft": _("Draft report"),
-        "meeting": _("Workshop / conference"),
-        "approval": _("Approved by the committee"),
-        "issued": _("Report issued"),
-        "followup": _("Follow-up"),
-    }
+    return {k: str(v) for k, v in STAGE_LABELS.items()}
 
 
 def state_labels() -> dict[str, str]:
-    return {
-        "done": _("done"),
-        "done_late": _("done late"),
-        "overdue": _("overdue"),
-        "due_soon": _("due soon"),
-        "pending": _("to do"),
-        "skipped": _("not used"),
-    }
+    return {k: str(v) for k, v in STATE_LABELS.items()}
 
 
 def _user(request: HttpRequest) -> User:

@@ -17,6 +17,6 @@ class Command(BaseCommand):
         today = parse_iso_or_vn_date(options["date"]) if options["date"] else None
         run = send_reminders(today=today or timezone.localdate())
         self.stdout.write(
-            f"reminders: {run.reminders}, already sent: {run.skipped}, "
-            f"e-mail digests: {run.digests}"
+            f"reminders: {run.reminders}, review stages: {run.review_reminders}, "
+            f"already sent: {run.skipped}, e-mail digests: {run.digests}"
         )
