@@ -45,6 +45,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("ngon-ngu/", set_language, name="set_language"),
     path("van-ban/", include("nqtrack.documents.urls")),
+    path("hoc-tap/", include("nqtrack.dissemination.urls")),
     path("to-chuc/", include("nqtrack.organizations.urls")),
     path("nhiem-vu/", include("nqtrack.assignments.urls")),
     path("thong-ke/", include("nqtrack.analytics.urls")),
