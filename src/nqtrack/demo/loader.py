@@ -10,6 +10,9 @@ from django.utils import timezone
 from nqtrack.assignments import services as task_services
 from nqtrack.assignments.models import Task
 from nqtrack.demo import data
+from nqtrack.dissemination import essays as study_essays
+from nqtrack.dissemination import services as study_services
+from nqtrack.dissemination import sessions as study_sessions
 from nqtrack.documents import services as document_services
 from nqtrack.documents.models import Document, Field
 from nqtrack.organizations import services as org_services
@@ -138,7 +141,9 @@ def demo_load() -> dict[str, int]:
         text="Chưa tổ chức sơ kết định kỳ; báo cáo còn chung chung, thiếu số liệu.",
         document=documents["24-NQ/TU"],
     )
+    study = _demo_study(root, orgs, documents, today)
     return {
+        "members": study,
         "reviews": len(plan.created),
         "oversight_rounds": 1,
         "organizations": len(orgs),
@@ -147,3 +152,94 @@ def demo_load() -> dict[str, int]:
         "relations": len(data.RELATIONS),
         "tasks": len(data.TASKS),
     }
+
+
+GIVEN_NAMES = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hoa",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Ngọc",
+    "Phương",
+    "Quân",
+    "Sơn",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vân",
+    "Yến",
+]
+FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Lý"]
+
+
+def _demo_study(
+    root: User,
+    orgs: dict[str, Organization],
+    documents: dict[str, Document],
+    today: datetime.date,
+) -> int:
+    """Members of three cells of Yên Bái ward, the province's plan to study Resolution 57,
+    the ward's session with attendance, and graded essays (one Yếu owing a rewrite)."""
+    document = documents["57-NQ/TW"]
+    cells = ["LC-P-YENBAI-CB01", "LC-P-YENBAI-CB02", "LC-P-YENBAI-CB03"]
+    members = []
+    for n in range(36):
+        cell = orgs[cells[n % 3]]
+        age = 24 + (n * 7) % 45  # a few are over 60 and need not write
+        members.append(
+            study_services.member_create(
+                by=root,
+                code=f"LC-DV{n + 1:04d}",
+                full_name=f"{FAMILY_NAMES[n % 10]} Văn {GIVEN_NAMES[n % 24]}"
+                if n % 2
+                else f"{FAMILY_NAMES[n % 10]} Thị {GIVEN_NAMES[n % 24]}",
+                organization=cell,
+                birth_date=datetime.date(today.year - age, 1 + n % 12, 1 + n % 28),
+                sex="male" if n % 2 else "female",
+                exemptions=["ill_health"] if n == 5 else [],
+            )
+        )
+    study_services.study_plan_create(
+        by=root,
+        document=document,
+        owner=orgs["LC-TU"],
+        kind="in_depth",
+        due_on=datetime.date(2025, 6, 30),
+        title="Kế hoạch học tập, quán triệt Nghị quyết số 57-NQ/TW",
+        targets=[study_services.PlanTarget(level=orgs["LC-P-YENBAI"].level)],
+    )
+    session = study_sessions.study_session_create(
+        by=root,
+        organizer=orgs["LC-P-YENBAI"],
+        documents=[document],
+        held_on=datetime.date(2025, 9, 12),
+        format="hybrid",
+        connection_points=3,
+        title="Hội nghị quán triệt Nghị quyết số 57-NQ/TW",
+    )
+    marks = {
+        m: ("absent" if i % 9 == 4 else "excused" if i % 11 == 7 else "present")
+        for i, m in enumerate(members)
+    }
+    study_sessions.attendance_record(by=root, session=session, marks=marks)
+    for i, member in enumerate(members[:24]):
+        score = "4.5" if i == 3 else str(5 + (i * 3) % 50 / 10)
+        study_essays.essay_grade(
+            by=root,
+            member=member,
+            document=document,
+            score=score,
+            graded_on=datetime.date(2025, 10, 1),
+        )
+    return len(members)
