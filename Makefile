@@ -94,13 +94,19 @@ messages: install
 	NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/nqtrack compilemessages --ignore=.venv
 	@msgfmt --statistics -o /dev/null locale/vi/LC_MESSAGES/django.po
 
-# Benchmark (run by hand): 100,000 tasks over 3,000 units at SCALE=1; prints figures and ratios.
-# Uses its own database (nqtrack_bench on the PostgreSQL server, or var/bench.sqlite3).
+# Benchmark (run by hand): 100,000 tasks over 3,000 units at SCALE=1, then the national study
+# data (5.6 million members, a 1,000,000-row attendance import); prints figures and ratios.
+# Uses its own databases (nqtrack_bench and nqtrack_bench_study on the PostgreSQL server, or
+# var/bench.sqlite3 and var/bench-study.sqlite3). Tasks first, then study and dissemination
+# (STUDY_SCALE defaults to SCALE; BENCH_ARGS go to both, task-only options are ignored).
 BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)
 SCALE ?= 1.0
+STUDY_SCALE ?= $(SCALE)
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 PYTHONPATH=src \
 	  $(BIN)/python -m bench.tasks_bench --scale $(SCALE) $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 PYTHONPATH=src \
+	  $(BIN)/python -m bench.study_bench --scale $(STUDY_SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -390,10 +390,9 @@ def attendance_import_check(
     table, report = _read(upload, filename, ATTENDANCE_ALIASES, {"code", "status"})
     if table is None:
         return report
-    ids = dict(
-        Member.objects.filter(organization__path__startswith=session.organizer.path).values_list(
-            "code", "pk"
-        )
+    rows = list(table.rows)  # the file's rows; the members are looked up for these codes only
+    ids = _member_ids(
+        session.organizer, {row.get("code", "").strip() for _line, row in rows} - {""}
     )
     seen: dict[str, int] = {}
     counts = dict.fromkeys(
@@ -405,7 +404,7 @@ def attendance_import_check(
         0,
     )
     unknown: list[tuple[RowError, str]] = []
-    for line, row in table.rows:
+    for line, row in rows:
         report.total += 1
         _tick(progress, report.total)
         code = row.get("code", "").strip()
@@ -438,6 +437,26 @@ def attendance_import_check(
     _explain_unknown(unknown, session.organizer)
     report.counts = counts
     return _finish(report)
+
+
+LOOKUP_CHUNK = 5_000
+
+
+def _member_ids(organization: Organization, codes: set[str]) -> dict[str, int]:
+    """Member id by code, for the codes of a file, among the members of the subtree.
+
+    A small subtree is read whole (one query); a large one (a province or the country holds
+    millions of members) is asked only for the file's codes, in chunks, so memory follows the
+    file, not the register."""
+    members = Member.objects.filter(organization__path__startswith=organization.path)
+    if members.count() <= 2 * len(codes) + LOOKUP_CHUNK:
+        return dict(members.values_list("code", "pk"))
+    ordered = sorted(codes)
+    ids: dict[str, int] = {}
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        ids.update(members.filter(code__in=chunk).values_list("code", "pk"))
+    return ids
 
 
 def _explain_unknown(unknown: list[tuple[RowError, str]], org: Organization) -> None:

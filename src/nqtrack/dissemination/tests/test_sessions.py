@@ -186,3 +186,21 @@ def test_deleting_a_session_deletes_its_attendance(world):
     session = make_session(world)
     sessions.study_session_delete(by=world.tree.commune_office, session=session)
     assert not StudySession.objects.exists() and not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("chunk", [5_000, 1])
+def test_a_large_register_is_asked_only_for_the_files_codes_with_the_same_result(
+    world, monkeypatch, chunk
+):
+    # chunk=1 makes the subtree "large" against a two-row file: codes are looked up in chunks.
+    monkeypatch.setattr(importing, "LOOKUP_CHUNK", chunk)
+    session = make_session(world)
+    report = attendance_check(
+        world,
+        session,
+        csv_bytes(["Mã đảng viên", "Tình trạng"], [["CB1-01", "Có mặt"], ["VP-01", "vắng"]]),
+    )
+    assert {e.line: e.errors for e in report.errors} == {
+        3: ["Đảng viên VP-01 không thuộc Đảng ủy xã A."]
+    }
+    assert report.values == [(world.members["CB1-01"].pk, "present")]
