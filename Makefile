@@ -97,7 +97,7 @@ messages: install
 # Benchmark (run by hand): 100,000 tasks over 3,000 units at SCALE=1, then the national study
 # data (5.6 million members, a 1,000,000-row attendance import); prints figures and ratios.
 # Uses its own databases (nqtrack_bench and nqtrack_bench_study on the PostgreSQL server, or
-# var/bench.sqlite3 and var/bench-study.sqlite3). Tasks first, then study and dissemination
+# var/nqtrack_bench.sqlite3 and var/nqtrack_bench_study.sqlite3). Tasks first, then study and dissemination
 # (STUDY_SCALE defaults to SCALE; BENCH_ARGS go to both, task-only options are ignored).
 BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)
 SCALE ?= 1.0

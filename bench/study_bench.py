@@ -5,7 +5,7 @@
 
 Never touches the database DATABASE_URL names: on PostgreSQL it creates (or recreates) the
 database `nqtrack_bench_study` on the same server, on SQLite the file
-var/bench-study.sqlite3; migrates it; loads the national data set of bench/study_generate.py
+var/nqtrack_bench_study.sqlite3; migrates it; loads the national data set of bench/study_generate.py
 (at scale 1: 34 provinces, ~3,300 communes, ~50,000 grassroots organizations, ~5.6 million
 members and their study attendance); then measures
 
@@ -44,9 +44,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import study_generate as gen
+from bench.dbs import bench_database_url, create_database, drop_database
 from bench.tasks_bench import environment, summarize, timed, write_json
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -737,55 +737,6 @@ def _short(value: Any) -> str:
 # Databases: only main() creates and drops them.
 
 
-def bench_database_url(source: str) -> str:
-    parts = urlsplit(source)
-    if parts.scheme.startswith("postgres"):
-        return urlunsplit(parts._replace(path="/" + BENCH_DB_NAME))
-    if parts.scheme.startswith("sqlite"):
-        return f"sqlite:///{PROJECT_DIR / 'var' / 'bench-study.sqlite3'}"
-    raise SystemExit(f"Unsupported database for the benchmark: {parts.scheme}")
-
-
-def _maintenance_dsn(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-
-def _sqlite_files(url: str) -> list[Path]:
-    path = Path(urlsplit(url).path)
-    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
-
-
-def create_database(url: str, log: Log) -> None:
-    if url.startswith("sqlite"):
-        for f in _sqlite_files(url):
-            f.unlink(missing_ok=True)
-        _sqlite_files(url)[0].parent.mkdir(parents=True, exist_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        found = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB_NAME]
-        ).fetchone()
-        if found:
-            log(f"Database {BENCH_DB_NAME} exists (left by --keep?): recreating it")
-            conn.execute(f'DROP DATABASE "{BENCH_DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
-
-
-def drop_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        for f in _sqlite_files(url):
-            f.unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-
-
-# Options of the task benchmark that `make bench` passes to both (BENCH_ARGS): accepted, unused.
 TASK_ONLY_FLAGS = {"--explain": 0, "--sqlite-analyze": 0, "--pg-stats": 1, "--json": 1}
 
 
@@ -832,7 +783,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(task benchmark options not used here: {' '.join(dropped)})")
 
     source = os.environ.get("DATABASE_URL") or f"sqlite:///{PROJECT_DIR / 'var' / 'x.sqlite3'}"
-    url = bench_database_url(source)
+    url = bench_database_url(source, BENCH_DB_NAME)
     shown = re.sub(r"//[^@/]*@", "//", url)
     print(
         f"Study benchmark database: {shown} (created now, dropped at the end"

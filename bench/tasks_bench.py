@@ -4,7 +4,7 @@
         PYTHONPATH=src .venv/bin/python -m bench.tasks_bench --scale 1.0 [--keep]
 
 Never touches the database DATABASE_URL names: on PostgreSQL it creates (or recreates) the
-database `nqtrack_bench` on the same server, on SQLite the file var/bench.sqlite3; migrates it;
+database `nqtrack_bench` on the same server, on SQLite var/nqtrack_bench.sqlite3; migrates it;
 loads round(100,000 * scale) tasks over a province of round(3,000 * scale) units; times the
 pages through django.test.Client and the same roll-up as one hand-written SQL statement; checks
 every count against a Python recount of the generated tasks; prints a table and writes it as
@@ -30,7 +30,8 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.dbs import bench_database_url, create_database, drop_database
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH_DB_NAME = "nqtrack_bench"
@@ -731,52 +732,6 @@ def write_json(report: dict[str, Any], path: Path) -> None:
 # Databases: only main() creates and drops them.
 
 
-def bench_database_url(source: str) -> str:
-    """The benchmark database next to the one DATABASE_URL names (never that one)."""
-    parts = urlsplit(source)
-    if parts.scheme.startswith("postgres"):
-        return urlunsplit(parts._replace(path="/" + BENCH_DB_NAME))
-    if parts.scheme.startswith("sqlite"):
-        return f"sqlite:///{PROJECT_DIR / 'var' / 'bench.sqlite3'}"
-    raise SystemExit(f"Unsupported database for the benchmark: {parts.scheme}")
-
-
-def _maintenance_dsn(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-
-
-def create_database(url: str, log: Log) -> None:
-    if url.startswith("sqlite"):
-        path = Path(urlsplit(url).path)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        found = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB_NAME]
-        ).fetchone()
-        if found:
-            log(f"Database {BENCH_DB_NAME} exists (left by --keep?): recreating it")
-            conn.execute(f'DROP DATABASE "{BENCH_DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
-
-
-def drop_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        path = Path(urlsplit(url).path)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(_maintenance_dsn(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100,000 tasks")
@@ -800,7 +755,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     source = os.environ.get("DATABASE_URL") or f"sqlite:///{PROJECT_DIR / 'var' / 'x.sqlite3'}"
-    url = bench_database_url(source)
+    url = bench_database_url(source, BENCH_DB_NAME)
     shown = re.sub(r"//[^@/]*@", "//", url)
     print(
         f"Benchmark database: {shown} (created now, dropped at the end"
