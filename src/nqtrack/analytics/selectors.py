@@ -110,7 +110,9 @@ def task_rollup(
         status, n = item["status"], item["n"]
         total.counts[status] += n
         path = item["lead__path"]
-        target = next((row for prefix, row in units.items() if path.startswith(prefix)), own)
+        # The child of root whose subtree holds the lead: root's path plus one segment.
+        cut = path.find("/", len(root.path))
+        target = units.get(path[: cut + 1], own) if cut != -1 else own
         target.counts[status] += n
         leads.setdefault(item["lead_id"], Row(key=str(item["lead_id"]), label=""))
         leads[item["lead_id"]].counts[status] += n

@@ -373,3 +373,23 @@ class OutreachForm(forms.Form):
         self.fields["organization"] = _unit_field(user, _("Organization"))
         self.fields["document"] = _document_field(user)
         self.order_fields(["organization", "document", "channel"])
+
+
+class EssayQuestionForm(forms.Form):
+    """A question (or essay form) of a document, for a unit's subtree, optionally one level."""
+
+    text = forms.CharField(
+        label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"] = _unit_field(user, _("Set by"))
+        self.fields["document"] = _document_field(user)
+        self.fields["level"] = forms.ModelChoiceField(
+            label=_("Only for the level"),
+            queryset=Level.objects.order_by("rank"),
+            required=False,
+            empty_label=_("— every level —"),
+        )
+        self.order_fields(["document", "organization", "level", "text"])

@@ -30,6 +30,7 @@ urlpatterns = [
     path("nhap/<int:pk>/tien-do/", sessions.job_progress, name="job-progress"),
     path("bai-thu-hoach/", essays.essay_entry, name="essays"),
     path("bai-thu-hoach/nhap/", essays.scores_import, name="scores-import"),
+    path("cau-hoi/", essays.question_list, name="questions"),
     path("tuyen-truyen/", essays.outreach_list, name="outreach"),
     path("tuyen-truyen/ghi-nhan/", essays.outreach_create, name="outreach-create"),
     path("tuyen-truyen/<int:pk>/xoa/", essays.outreach_delete, name="outreach-delete"),

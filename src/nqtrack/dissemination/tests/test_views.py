@@ -14,6 +14,7 @@ from nqtrack.dissemination import essays, services, sessions
 from nqtrack.dissemination.models import (
     Attendance,
     Essay,
+    EssayQuestion,
     ImportJob,
     Member,
     OutreachActivity,
@@ -21,6 +22,7 @@ from nqtrack.dissemination.models import (
     StudySession,
 )
 from nqtrack.dissemination.tests.support import World, csv_bytes, xlsx_bytes
+from nqtrack.organizations.models import Level
 
 D = dt.date
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -500,3 +502,31 @@ def test_every_page_opens_for_the_office_and_reads_for_a_viewer(client, world):
         assert client.get(reverse(name, args=args), query).status_code == 200, name
     for name, args, query in writes:
         assert client.get(reverse(name, args=args), query).status_code == 403, name
+
+
+def test_the_office_sets_an_essay_question_for_the_cells_only(client, world):
+    login(client, world.tree.commune_office)
+    page = client.get("/hoc-tap/cau-hoi/")
+    assert "Chưa có câu hỏi nào." in text_of(page)
+    cell = Level.objects.get(slug="cell")
+    response = client.post(
+        "/hoc-tap/cau-hoi/",
+        {
+            "document": world.resolution.pk,
+            "organization": "A-XA",
+            "level": cell.pk,
+            "text": "Liên hệ trách nhiệm của bản thân trong thực hiện Nghị quyết",
+        },
+        follow=True,
+    )
+    text = text_of(response)
+    assert "Đã thêm câu hỏi." in text and "Liên hệ trách nhiệm của bản thân" in text
+    question = EssayQuestion.objects.get()
+    assert (question.organization.code, question.level_id) == ("A-XA", cell.pk)
+    empty = client.post(
+        "/hoc-tap/cau-hoi/",
+        {"document": world.resolution.pk, "organization": "A-XA", "text": " "},
+    )
+    assert EssayQuestion.objects.count() == 1 and empty.status_code == 200
+    login(client, world.tree.outsider)
+    assert "Liên hệ trách nhiệm" not in text_of(client.get("/hoc-tap/cau-hoi/"))

@@ -17,10 +17,16 @@ from django.views.decorators.http import require_POST
 from nqtrack.core.exports import xlsx_response
 from nqtrack.dissemination import essays, importing, services
 from nqtrack.dissemination.access import can_manage_unit
-from nqtrack.dissemination.forms import CellDocumentForm, ImportForm, OutreachForm
+from nqtrack.dissemination.forms import (
+    CellDocumentForm,
+    EssayQuestionForm,
+    ImportForm,
+    OutreachForm,
+)
 from nqtrack.dissemination.models import Essay, Member, OutreachChannel
 from nqtrack.dissemination.selectors import (
     access_outreach_by_id,
+    essay_questions_visible_to,
     member_exemptions,
     outreach_visible_to,
 )
@@ -341,3 +347,35 @@ def outreach_delete(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The outreach activity was deleted."))
     return redirect("dissemination:outreach")
+
+
+# Essay questions -------------------------------------------------------------------------
+
+
+@login_required
+def question_list(request: HttpRequest) -> HttpResponse:
+    """The questions (essay forms) of each document, by level; the office adds new ones."""
+    user = user_of(request)
+    qs = essay_questions_visible_to(user).order_by(
+        "-document__signed_on", "organization__path", "id"
+    )
+    if request.GET.get("van-ban", "").isdigit():
+        qs = qs.filter(document_id=int(request.GET["van-ban"]))
+    form = None
+    if can_write(user):
+        form = EssayQuestionForm(request.POST or None, user=user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                essays.essay_question_create(by=user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                messages.success(request, _("The question was added."))
+                return redirect("dissemination:questions")
+    return render(
+        request,
+        "dissemination/questions.html",
+        {"page_obj": paginate(request, qs), "form": form},
+    )
