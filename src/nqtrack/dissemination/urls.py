@@ -23,6 +23,7 @@ urlpatterns = [
     path("hoi-nghi/", sessions.session_list, name="sessions"),
     path("hoi-nghi/tao/", sessions.session_create, name="session-create"),
     path("hoi-nghi/<int:pk>/", sessions.session_detail, name="session"),
+    path("hoi-nghi/<int:pk>/sua/", sessions.session_edit, name="session-edit"),
     path("hoi-nghi/<int:pk>/moi/", sessions.session_invite, name="session-invite"),
     path("hoi-nghi/<int:pk>/xoa/", sessions.session_delete, name="session-delete"),
     path("hoi-nghi/<int:pk>/nhap-diem-danh/", sessions.attendance_import, name="attendance-import"),
@@ -33,5 +34,6 @@ urlpatterns = [
     path("cau-hoi/", essays.question_list, name="questions"),
     path("tuyen-truyen/", essays.outreach_list, name="outreach"),
     path("tuyen-truyen/ghi-nhan/", essays.outreach_create, name="outreach-create"),
+    path("tuyen-truyen/<int:pk>/sua/", essays.outreach_edit, name="outreach-edit"),
     path("tuyen-truyen/<int:pk>/xoa/", essays.outreach_delete, name="outreach-delete"),
 ]

@@ -428,6 +428,14 @@ def test_outreach_is_recorded_listed_and_deleted(client, world):
     page = text_of(response)
     assert "Đã ghi nhận hoạt động tuyên truyền." in page and "01/03/2025" in page
     activity = OutreachActivity.objects.get()
+    edited = client.post(
+        reverse("dissemination:outreach-edit", args=[activity.pk]),
+        {"channel": "loudspeaker", "count": "4", "held_on": "02/03/2025", "reach": "650"},
+        follow=True,
+    )
+    assert "Đã lưu hoạt động tuyên truyền." in text_of(edited)
+    activity.refresh_from_db()
+    assert (activity.count, activity.reach, activity.held_on) == (4, 650, D(2025, 3, 2))
     deleted = client.post(reverse("dissemination:outreach-delete", args=[activity.pk]), follow=True)
     assert "Đã xóa hoạt động tuyên truyền." in text_of(deleted)
     assert OutreachActivity.objects.count() == 0
@@ -530,3 +538,34 @@ def test_the_office_sets_an_essay_question_for_the_cells_only(client, world):
     assert EssayQuestion.objects.count() == 1 and empty.status_code == 200
     login(client, world.tree.outsider)
     assert "Liên hệ trách nhiệm" not in text_of(client.get("/hoc-tap/cau-hoi/"))
+
+
+def test_the_office_edits_a_sessions_date_and_format_without_touching_its_invitations(
+    client, world
+):
+    session = held_session(world)
+    login(client, world.tree.commune_office)
+    form = text_of(client.get(f"/hoc-tap/hoi-nghi/{session.pk}/sua/"))
+    assert "Hội nghị quán triệt Nghị quyết 05" in form
+    response = client.post(
+        f"/hoc-tap/hoi-nghi/{session.pk}/sua/",
+        {
+            "documents": [world.resolution.pk],
+            "title": "Hội nghị quán triệt Nghị quyết 05 (trực tuyến)",
+            "held_on": "21/02/2025",
+            "format": "hybrid",
+            "connection_points": "4",
+            "connection_point_names": "",
+        },
+        follow=True,
+    )
+    assert "Đã lưu hội nghị." in text_of(response)
+    session.refresh_from_db()
+    assert (session.held_on, session.format, session.connection_points) == (
+        D(2025, 2, 21),
+        "hybrid",
+        4,
+    )
+    assert session.organizer == world.tree.xa and session.attendance.count() == 6
+    login(client, world.tree.outsider)
+    assert client.get(f"/hoc-tap/hoi-nghi/{session.pk}/sua/").status_code == 404

@@ -336,6 +336,43 @@ def outreach_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the channel, count, date, reach or notes; the unit and document stay."""
+    user = user_of(request)
+    require_writer(user)
+    activity = access_outreach_by_id(user, pk)
+    initial = {
+        "organization": activity.organization.code,
+        "document": activity.document_id,
+        "channel": activity.channel,
+        "count": activity.count,
+        "held_on": activity.held_on,
+        "reach": activity.reach,
+        "notes": activity.notes,
+    }
+    form = OutreachForm(request.POST or None, user=user, initial=initial)
+    form.fields["organization"].disabled = True
+    form.fields["document"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("channel", "count", "held_on", "reach", "notes")}
+        data["reach"] = data["reach"] or 0
+        try:
+            services.outreach_update(by=user, activity=activity, **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            messages.success(request, _("The outreach activity was saved."))
+            return redirect("dissemination:outreach")
+    return render(
+        request,
+        "dissemination/outreach_form.html",
+        {"form": form, "title": _("Edit the outreach activity")},
+    )
+
+
+@login_required
 @require_POST
 def outreach_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)

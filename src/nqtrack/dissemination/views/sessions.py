@@ -133,6 +133,58 @@ def session_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a session's date, format, documents, speakers…; its organizer, plan and
+    invitations stay as they are."""
+    user = user_of(request)
+    require_writer(user)
+    session = access_session_by_id(user, pk)
+    if request.method == "POST":
+        form = SessionForm(request.POST, user=user)
+        form.fields["organizer"].disabled = True
+        form.fields["plan"].disabled = True
+        form.initial.update(organizer=session.organizer.code, plan=session.plan_id)
+        if form.is_valid():
+            data = form.service_kwargs()
+            for fixed in ("organizer", "plan", "invite_members"):
+                data.pop(fixed, None)
+            try:
+                sessions.study_session_update(by=user, session=session, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, error_text(exc))
+            else:
+                messages.success(request, _("The session was saved."))
+                return redirect("dissemination:session", pk=session.pk)
+    else:
+        form = SessionForm(
+            user=user,
+            initial={
+                "organizer": session.organizer.code,
+                "plan": session.plan_id,
+                "documents": [d.pk for d in session.documents.all()],
+                "title": session.title,
+                "held_on": session.held_on,
+                "format": session.format,
+                "connection_points": session.connection_points,
+                "connection_point_names": "\n".join(session.connection_point_names or []),
+                "audience": session.audience_id,
+                "speakers": [s.pk for s in session.speakers.all()],
+                "location": session.location,
+                "notes": session.notes,
+            },
+        )
+        form.fields["organizer"].disabled = True
+        form.fields["plan"].disabled = True
+    return render(
+        request,
+        "dissemination/session_form.html",
+        {"form": form, "title": _("Edit the study session")},
+    )
+
+
 def _session_page(request: HttpRequest, session: Any, **extra: Any) -> HttpResponse:
     user = user_of(request)
     stats = session_attendance_stats(session)
