@@ -19,6 +19,7 @@ from nqtrack.assignments import services
 from nqtrack.assignments.forms import DATE_FORMATS, DATE_WIDGET
 from nqtrack.assignments.selectors import programme_cascade
 from nqtrack.assignments.targets import expected_value, on_track
+from nqtrack.core.forms import apply_errors
 from nqtrack.documents.selectors import access_document_by_id
 from nqtrack.organizations.models import Organization
 
@@ -51,12 +52,6 @@ class TargetForm(forms.Form):
     )
 
 
-def _apply(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @login_required
 def cascade(request: HttpRequest, pk: int) -> HttpResponse:
     document = access_document_by_id(request.user, pk)  # type: ignore[arg-type]
@@ -77,7 +72,7 @@ def cascade(request: HttpRequest, pk: int) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except ValidationError as exc:
-                _apply(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The required programmes were recorded."))
                 return redirect("assignments:cascade", pk=pk)
@@ -121,7 +116,7 @@ def targets(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.target_create(by=request.user, programme=programme, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The target was added."))
             return redirect("assignments:targets", pk=pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.documents import selectors, services
 from nqtrack.documents.calendar_views import review_calendar, review_calendar_feed
 from nqtrack.documents.exports import document_table
@@ -43,17 +44,6 @@ SORTS = {
     "-registered": "-created_at",
 }
 STAGE_SALT = "nqtrack.documents.stage"
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -135,7 +125,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
             try:
                 staged = services.attachment_stage(by=user, upload=upload)  # type: ignore[arg-type]
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 initial = _prefill_from(staged, user)
                 initial["upload_token"] = signing.dumps(staged.pk, salt=STAGE_SALT)
@@ -175,7 +165,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
                     by=user, attachments=attachments, **form.service_values()
                 )  # type: ignore[arg-type]
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request, _("Document %(symbol)s was registered.") % {"symbol": document.symbol}
@@ -274,7 +264,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         upload=form.cleaned_data["file"],
                     )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The changes were saved."))
                 return redirect("documents:detail", pk=document.pk)
@@ -408,7 +398,7 @@ def review_rule_edit(request: HttpRequest, level: str) -> HttpResponse:
         try:
             count = services.review_rule_update(by=request.user, rule=rule, **values)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from nqtrack.core.forms import apply_errors
 from nqtrack.organizations import services
 from nqtrack.organizations.forms import OrgChoice
 from nqtrack.organizations.models import Role, SecurityLevel, User
@@ -60,12 +61,6 @@ def _require_admin(request: HttpRequest) -> User:
     return user
 
 
-def _apply(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
-
-
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     by = _require_admin(request)
@@ -91,7 +86,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.user_create(by=by, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("User %(name)s was created.") % {"name": user.username})
             return redirect("organizations:users")
@@ -123,7 +118,7 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
         try:
             services.user_update(by=by, user=user, **values)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("organizations:users")

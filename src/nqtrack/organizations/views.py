@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nqtrack.core.audit import audit_rows
+from nqtrack.core.forms import apply_errors
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations import importing, services
 from nqtrack.organizations.forms import ImportForm, MergeForm, MoveForm, OrganizationForm
@@ -24,12 +24,6 @@ from nqtrack.organizations.selectors import (
     access_organization_by_code,
     organizations_visible_to,
 )
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    for field, errors in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
@@ -92,7 +86,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         try:
             org = services.organization_create(by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was created.") % {"name": org.name})
             return redirect("organizations:detail", code=org.code)
@@ -123,7 +117,7 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("organizations:detail", code=org.code)
@@ -147,7 +141,7 @@ def organization_move(request: HttpRequest, code: str) -> HttpResponse:
                 new_parent=form.cleaned_data["parent"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("%(name)s was moved.") % {"name": org.name})
             return redirect("organizations:detail", code=org.code)
@@ -173,7 +167,7 @@ def organization_merge(request: HttpRequest, code: str) -> HttpResponse:
                 move_children=form.cleaned_data["move_children"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,

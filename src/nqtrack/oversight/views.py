@@ -22,6 +22,7 @@ from nqtrack.assignments.selectors import status_of as task_status_of
 from nqtrack.assignments.status import STATUS_LABELS as TASK_STATUS_LABELS
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.documents.models import DocumentStatus
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization, User
@@ -46,18 +47,6 @@ from nqtrack.oversight.models import (
 from nqtrack.oversight.status import CLOSED, STATUS_LABELS
 
 ROUNDS_PER_PAGE = 25
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Service errors under their fields; errors on no field of the form go on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _period(rnd: OversightRound) -> str:
@@ -187,7 +176,7 @@ def _save_round(request: HttpRequest, user: User, rnd: OversightRound | None) ->
                         **form.cleaned_data,
                     )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 text = (
                     _("Oversight round “%(title)s” was created.")
@@ -388,7 +377,7 @@ def finding_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         try:
             services.finding_add(by=user, round=rnd, target=target, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("The finding at %(unit)s was recorded.") % {"unit": target.name}
@@ -408,7 +397,7 @@ def conclusion_set(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user, round=rnd, conclusion=form.cleaned_data["conclusion"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The conclusion notice was linked to the round."))
             return redirect("oversight:detail", pk=rnd.pk)
@@ -432,7 +421,7 @@ def remediation_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         try:
             created = services.remediation_add(by=user, round=rnd, target=target, items=drafts)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -470,7 +459,7 @@ def remediation_verify(request: HttpRequest, pk: int, item_id: int) -> HttpRespo
                     files=request.FILES.getlist(f"item-{item.pk}-files"),
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The verification was recorded."))
             return redirect("oversight:detail", pk=rnd.pk)
@@ -499,7 +488,7 @@ def round_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.round_reopen(by=user, round=rnd, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The round was reopened."))
             return redirect("oversight:detail", pk=rnd.pk)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from nqtrack.assignments.selectors import tasks_visible_to, with_status
 from nqtrack.assignments.status import STATUS_LABELS
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.organizations.models import Organization, Role, User
 from nqtrack.reporting import selectors, services
 from nqtrack.reporting.forms import ReopenForm, ReturnForm, RoundForm, SubmitForm
@@ -48,18 +49,6 @@ EVENT_LABELS = {
     SubmissionEvent.Event.SUBMIT: gettext_lazy("submitted"),
     SubmissionEvent.Event.RETURN: gettext_lazy("returned for correction"),
 }
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    """Service errors under their fields; errors on no field of the form go on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _percent(fraction: float) -> float:
@@ -198,7 +187,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
             try:
                 rnd = services.round_create(by=user, owner=owner, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request, _("Reporting round “%(title)s” was created.") % {"title": rnd.title}
@@ -380,7 +369,7 @@ def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
                     submitted_at=form.cleaned_data.get("submitted_at"),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request, _("The report of %(unit)s was sent.") % {"unit": unit.name}

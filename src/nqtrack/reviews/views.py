@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization, User
@@ -148,7 +149,7 @@ def review_plan(request: HttpRequest) -> HttpResponse:
                     % {"created": len(result.created), "existing": len(result.existing)},
                 )
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             messages.error(request, str(exc))
     start = (
@@ -211,14 +212,6 @@ def review_plan(request: HttpRequest) -> HttpResponse:
             "can_run": committee is not None and services.can_run(user, committee),
         },
     )
-
-
-def _apply(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

@@ -32,18 +32,6 @@ def require_writer(user: User) -> None:
         raise PermissionDenied(_("You may only read study and dissemination."))
 
 
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    """Service errors under their fields; errors on no field of the form go on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                for message in error.messages:
-                    form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 def error_text(exc: Exception) -> str:
     """One readable sentence of a service's PermissionDenied or ValidationError."""
     if isinstance(exc, ValidationError):

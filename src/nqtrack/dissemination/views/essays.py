@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.dissemination import essays, importing, services
 from nqtrack.dissemination.access import can_manage_unit
 from nqtrack.dissemination.forms import (
@@ -31,7 +32,6 @@ from nqtrack.dissemination.selectors import (
     outreach_visible_to,
 )
 from nqtrack.dissemination.views.common import (
-    apply_errors,
     can_write,
     drop_pending,
     error_text,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.dissemination import importing, services
 from nqtrack.dissemination.access import can_manage_unit, units_managed_by
 from nqtrack.dissemination.forms import EXEMPTION_FILTERS, ImportForm, MemberForm
@@ -32,7 +33,6 @@ from nqtrack.dissemination.selectors import (
     sessions_visible_to,
 )
 from nqtrack.dissemination.views.common import (
-    apply_errors,
     can_write,
     drop_pending,
     error_text,

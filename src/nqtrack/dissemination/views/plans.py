@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.dissemination import rollups, services
 from nqtrack.dissemination.access import can_manage_unit
 from nqtrack.dissemination.forms import MaterialForm, PlanForm, SpeakerForm
@@ -24,7 +25,6 @@ from nqtrack.dissemination.selectors import (
     speakers_visible_to,
 )
 from nqtrack.dissemination.views.common import (
-    apply_errors,
     can_write,
     ddmmyyyy,
     error_text,

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.forms import apply_errors
 from nqtrack.dissemination import importing, jobs, sessions
 from nqtrack.dissemination.access import can_manage_unit
 from nqtrack.dissemination.forms import CodesForm, ImportForm, SessionForm
@@ -30,7 +31,6 @@ from nqtrack.dissemination.selectors import (
     sessions_visible_to,
 )
 from nqtrack.dissemination.views.common import (
-    apply_errors,
     can_write,
     drop_pending,
     error_text,
