@@ -69,6 +69,10 @@ def test_every_figure_is_measured_printed_and_written(report):
         and ev["product_calls"] == 1 + result["data"]["provinces"] + (result["data"]["communes"])
     )
     assert re.search(r"every level: .* product [\d.]+ s .* vs SQL [\d.]+ ms .*: [\d.]+×", printed)
+    assert ev["one_pass"]["median_ms"] > 0 and ev["one_pass_ratio"] > 0
+    assert re.search(
+        r"every level in one pass .* product [\d.]+ ms vs SQL [\d.]+ ms: [\d.]+×", printed
+    )
     env = result["environment"]
     assert env["db_version"] in printed and env["python"] in printed
     assert f"{env['cpu_count']} CPUs" in printed and env["django"] in printed
@@ -97,7 +101,11 @@ def test_rollups_agree_with_a_python_recount(report):
     names = {c["name"] for c in result["checks"]}
     for key in study_bench.ROOT_KEYS:
         assert {f"{key}: product roll-up", f"{key}: bare SQL roll-up", f"{key}: API total"} <= names
-    assert {"every level: product drill-down", "every level: bare SQL"} <= names
+    assert {
+        "every level: product drill-down",
+        "every level: bare SQL",
+        "every level: product one pass",
+    } <= names
     country = {c["name"]: c["got"] for c in result["checks"]}["country: product roll-up"]
     assert country["total"]["members"] == result["data"]["members"]
     assert 0 < country["total"]["attended"] < country["total"]["invited"]

@@ -634,6 +634,48 @@ class RollupViewSet(viewsets.ViewSet):
         )
 
 
+class EveryLevelViewSet(viewsets.ViewSet):
+    """dissemination/rollup-every-level/?org=CODE&document=ID"""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("org", str, required=True, description="Organization code"),
+            OpenApiParameter("document", int, required=True),
+        ],
+        responses={200: dict},
+    )
+    def list(self, request: Request) -> Response:
+        """Members, invited, attended and the participation rate of every unit of the
+        organization's subtree (the whole tree below it at once), with each unit's parent."""
+        user = _user(request)
+        code = request.query_params.get("org") or (
+            user.organization.code if user.organization else ""
+        )
+        root: Organization = selectors.access_rollup_root(user, code)
+        document = access_document_by_id(user, request.query_params.get("document", ""))
+        rows = rollups.study_rollup_every_level(root, document)
+        parents = {r.organization_id: r.code for r in rows}
+        return Response(
+            {
+                "organization": root.code,
+                "document": document.pk,
+                "units": [
+                    {
+                        "organization": r.code,
+                        "name": r.name,
+                        "parent": parents.get(r.parent_id or 0),
+                        "depth": r.depth,
+                        "members": r.members,
+                        "invited": r.invited,
+                        "attended": r.attended,
+                        "rate": r.rate,
+                    }
+                    for r in rows
+                ],
+            }
+        )
+
+
 def register(router: DefaultRouter) -> None:
     """Add the study and dissemination endpoints to the /api/v1/ router."""
     from nqtrack.dissemination import api_essays
@@ -650,3 +692,6 @@ def register(router: DefaultRouter) -> None:
     )
     router.register("import-jobs", ImportJobViewSet, basename="import-job")
     router.register("dissemination/rollup", RollupViewSet, basename="dissemination-rollup")
+    router.register(
+        "dissemination/rollup-every-level", EveryLevelViewSet, basename="dissemination-every-level"
+    )

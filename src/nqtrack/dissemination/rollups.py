@@ -11,7 +11,7 @@ document they may see (documents.selectors.access_document_by_id).
 from __future__ import annotations
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -122,6 +122,60 @@ def study_rollup(root: Organization, document: Document) -> Rollup:
     for row in [result.total, *result.rows]:
         row.counts["not_studied"] = max(row.counts["members"] - row.counts["attended"], 0)
     return result
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """One unit of the tree with the study figures of its whole subtree."""
+
+    organization_id: int
+    code: str
+    name: str
+    parent_id: int | None
+    depth: int
+    members: int
+    invited: int
+    attended: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.invited if self.invited else None
+
+
+def study_rollup_every_level(root: Organization, document: Document) -> list[LevelRow]:
+    """`study_rollup`'s figures for every unit of root's subtree at once (the root first, then
+    by path): two aggregates per organization, each count added to the unit and to all its
+    ancestors up to the root, instead of one roll-up per unit."""
+    with _aggregate_queries():
+        members = list(members_in(root).values_list("organization__path").annotate(n=Count("*")))
+        attendance = list(
+            Attendance.objects.filter(
+                session__documents=document, member__organization__path__startswith=root.path
+            )
+            .values_list("member__organization__path")
+            .annotate(
+                invited=Count("member_id", distinct=True),
+                attended=Count(
+                    "member_id", distinct=True, filter=Q(status=AttendanceStatus.PRESENT)
+                ),
+            )
+        )
+    skip = len(root.path.strip("/").split("/")) - 1  # ancestors above the root
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for path, n in members:
+        for pk in path.strip("/").split("/")[skip:]:
+            totals[int(pk)][0] += n
+    for path, invited, attended in attendance:
+        for pk in path.strip("/").split("/")[skip:]:
+            figures = totals[int(pk)]
+            figures[1] += invited
+            figures[2] += attended
+    units = Organization.objects.filter(path__startswith=root.path).order_by("path")
+    return [
+        LevelRow(o.pk, o.code, o.name, o.parent_id, o.depth, *totals.get(o.pk, [0, 0, 0]))
+        for o in units.only("pk", "code", "name", "parent_id", "depth", "path")
+        if o.pk in totals or o.pk == root.pk
+    ]
 
 
 def members_not_studied(root: Organization, document: Document) -> QuerySet[Member]:

@@ -169,3 +169,40 @@ def test_plan_follow_up_names_the_units_that_have_not_held_their_session(world):
     }
     missing = rollups.units_without_session(plan, today=D(2025, 4, 10))
     assert {u.organization.code for u in missing} == {"A-VPTU", "A-CB2"}
+
+
+def test_every_level_at_once_gives_each_units_study_rollup(world, client):
+    tree = world.tree
+    province = sessions.study_session_create(
+        by=tree.province_office,
+        organizer=tree.tu,
+        documents=[world.resolution],
+        held_on=D(2025, 2, 1),
+    )
+    mark(world, province, CB1_01="present", CB2_01="absent", VP_01="present", XA_01="excused")
+    every = {r.code: r for r in rollups.study_rollup_every_level(tree.tu, world.resolution)}
+    assert list(every)[0] == "A-TU"
+    for code, unit in every.items():
+        # Each unit's subtree figures equal the total of that unit's own study roll-up.
+        org = next(o for o in (tree.tu, tree.xa, tree.cb, tree.vptu, world.cb2) if o.code == code)
+        total = rollups.study_rollup(org, world.resolution).total
+        assert (unit.members, unit.invited, unit.attended) == (
+            total["members"],
+            total["invited"],
+            total["attended"],
+        ), code
+    assert (every["A-XA"].invited, every["A-XA"].attended, every["A-XA"].rate) == (6, 1, 1 / 6)
+    assert "B-TU" not in every  # another province's members stay out
+    client.force_login(tree.province_office)
+    body = client.get(
+        f"/api/v1/dissemination/rollup-every-level/?org=A-TU&document={world.resolution.pk}"
+    ).json()
+    units = {u["organization"]: u for u in body["units"]}
+    assert units["A-CB1"]["parent"] == "A-XA" and units["A-CB1"]["attended"] == 1
+    client.force_login(tree.outsider)
+    assert (
+        client.get(
+            f"/api/v1/dissemination/rollup-every-level/?org=A-TU&document={world.resolution.pk}"
+        ).status_code
+        == 404
+    )
