@@ -85,18 +85,22 @@ def document_schedule_refresh(document: Document) -> list[ReviewMilestone]:
         rule=_rule_values(review_rule_for(document.issuer)),
         overrides=overrides,
     )
-    document.milestones.all().delete()
-    return ReviewMilestone.objects.bulk_create(
-        ReviewMilestone(
-            document=document,
-            kind=m.kind,
-            sequence=m.sequence,
-            due_on=m.due_on,
-            plan_due_on=m.plan_due_on,
-            overridden=m.overridden,
+    # Updated in place, keyed by (kind, sequence): a review already opened on a milestone
+    # (reviews.Review) keeps it and follows its new dates. A milestone the rule no longer
+    # produces is removed, unless a review is under way on it.
+    existing = {(m.kind, m.sequence): m for m in document.milestones.all()}
+    kept = []
+    for m in computed:
+        row = existing.pop((m.kind, m.sequence), None) or ReviewMilestone(
+            document=document, kind=m.kind, sequence=m.sequence
         )
-        for m in computed
-    )
+        row.due_on, row.plan_due_on, row.overridden = m.due_on, m.plan_due_on, m.overridden
+        row.save()
+        kept.append(row)
+    for gone in existing.values():
+        if not gone.reviews.exists():
+            gone.delete()
+    return kept
 
 
 def _symbol_parts(symbol: str, issuer: Organization, type_name: str) -> tuple[str, int, str]:

@@ -68,7 +68,7 @@ def remind_review_stages(
     sent = skipped = 0
     horizon = today + datetime.timedelta(days=max(days_before, 0))
     reviews = (
-        Review.objects.filter(report_issued_on__isnull=True, plan_due_on__lte=horizon)
+        Review.objects.filter(report_issued_on__isnull=True, milestone__plan_due_on__lte=horizon)
         .select_related("document", "committee", "milestone", "round")
         .prefetch_related("meetings")
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nqtrack.core.api import request_user
-from nqtrack.documents.models import Document, ReviewMilestone
+from nqtrack.documents.models import Document, ReviewKind, ReviewMilestone
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization
 from nqtrack.organizations.selectors import organizations_visible_to
@@ -81,6 +82,10 @@ class ReviewSerializer(serializers.ModelSerializer):
     report_document = serializers.PrimaryKeyRelatedField(read_only=True)
     followup_document = serializers.PrimaryKeyRelatedField(read_only=True)
     round = serializers.PrimaryKeyRelatedField(read_only=True)
+    kind = serializers.ChoiceField(choices=ReviewKind.choices, read_only=True)
+    sequence = serializers.IntegerField(read_only=True)
+    due_on = serializers.DateField(read_only=True)
+    plan_due_on = serializers.DateField(read_only=True)
     scope = serializers.SerializerMethodField()
     stages = serializers.SerializerMethodField()
     meetings = MeetingSerializer(many=True, read_only=True)
@@ -110,10 +115,6 @@ class ReviewSerializer(serializers.ModelSerializer):
             "stages",
         ]
         read_only_fields = [
-            "kind",
-            "sequence",
-            "due_on",
-            "plan_due_on",
             "plan_issued_on",
             "approved_on",
             "report_issued_on",
@@ -224,6 +225,15 @@ class ResultSerializer(serializers.Serializer):
     texts = serializers.ListField(child=serializers.CharField())
 
 
+class ReviewFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(field_name="milestone__kind", choices=ReviewKind.choices)
+    committee = django_filters.CharFilter(field_name="committee__code")
+
+    class Meta:
+        model = Review
+        fields = ["document"]
+
+
 class ReviewViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -233,9 +243,9 @@ class ReviewViewSet(
     """Interim and final reviews of one document at one committee, with their stages."""
 
     serializer_class = ReviewSerializer
-    ordering_fields = ["due_on", "id"]
-    ordering = ["due_on", "id"]
-    filterset_fields = ["kind", "document", "committee__code"]
+    ordering_fields = ["milestone__due_on", "id"]
+    ordering = ["milestone__due_on", "id"]
+    filterset_class = ReviewFilter
 
     def get_queryset(self) -> QuerySet[Review]:
         if getattr(self, "swagger_fake_view", False):

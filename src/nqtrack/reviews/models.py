@@ -3,6 +3,8 @@ survey. Stage states are derived from these dates by `stages.py`, never stored."
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,10 +43,6 @@ class Review(models.Model):
         related_name="+",
         verbose_name=_("lead advisory body"),
     )
-    kind = models.CharField(_("kind"), max_length=10, choices=ReviewKind.choices)
-    sequence = models.PositiveSmallIntegerField(_("sequence"), default=1)
-    due_on = models.DateField(_("review due on"), db_index=True)
-    plan_due_on = models.DateField(_("plan due on"))
     plan_document = models.ForeignKey(
         Document,
         null=True,
@@ -90,7 +88,7 @@ class Review(models.Model):
     )
 
     class Meta:
-        ordering = ["due_on", "id"]
+        ordering = ["milestone__due_on", "id"]
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         constraints = [
@@ -101,6 +99,26 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.document.symbol} — {self.committee.name}"
+
+    # The dates come from the review calendar (the milestone), so they follow rule changes.
+    @property
+    def kind(self) -> str:
+        return self.milestone.kind
+
+    @property
+    def sequence(self) -> int:
+        return self.milestone.sequence
+
+    @property
+    def due_on(self) -> datetime.date:
+        return self.milestone.due_on
+
+    @property
+    def plan_due_on(self) -> datetime.date:
+        return self.milestone.plan_due_on
+
+    def get_kind_display(self) -> str:
+        return str(ReviewKind(self.milestone.kind).label)
 
 
 class ReviewScope(models.Model):

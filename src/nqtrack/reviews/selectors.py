@@ -183,7 +183,7 @@ def subordinate_reviews(review: Review, *, today: datetime.date) -> list[Subordi
         r.committee_id: r
         for r in Review.objects.filter(document=review.document, committee__in=units)
         .select_related("document", "committee", "milestone", "round")
-        .order_by("due_on")
+        .order_by("milestone__due_on")
     }
     rows = []
     for unit in units:

@@ -100,10 +100,6 @@ def review_create(
         document=milestone.document,
         committee=committee,
         lead_body=lead_body,
-        kind=milestone.kind,
-        sequence=milestone.sequence,
-        due_on=milestone.due_on,
-        plan_due_on=milestone.plan_due_on,
         created_by=by,
     )
     audit_record(actor=by, action="create", obj=review, organization=committee)
@@ -148,10 +144,6 @@ def plan_generate(
                 document=milestone.document,
                 committee=committee,
                 lead_body=lead_body,
-                kind=milestone.kind,
-                sequence=milestone.sequence,
-                due_on=milestone.due_on,
-                plan_due_on=milestone.plan_due_on,
                 created_by=by,
             )
         )

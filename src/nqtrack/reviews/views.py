@@ -76,9 +76,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     qs = selectors.reviews_visible_to(user).select_related("round")
     if request.GET.get("kind") in ("interim", "final"):
-        qs = qs.filter(kind=request.GET["kind"])
+        qs = qs.filter(milestone__kind=request.GET["kind"])
     if request.GET.get("year", "").isdigit():
-        qs = qs.filter(due_on__year=int(request.GET["year"]))
+        qs = qs.filter(milestone__due_on__year=int(request.GET["year"]))
     if request.GET.get("committee"):
         qs = qs.filter(committee__code=request.GET["committee"])
     rows = []
@@ -159,8 +159,8 @@ def review_plan(request: HttpRequest) -> HttpResponse:
     committee = committee or org
     reviews = (
         selectors.reviews_visible_to(user)
-        .filter(committee=committee, due_on__gte=start, due_on__lte=end)
-        .order_by("due_on")
+        .filter(committee=committee, milestone__due_on__gte=start, milestone__due_on__lte=end)
+        .order_by("milestone__due_on")
         if committee
         else Review.objects.none()
     )
