@@ -183,10 +183,23 @@ class ReviewKind(models.TextChoices):
 
 
 class ReviewRule(models.Model):
-    """When documents issued at one level are reviewed; editable by administrators."""
+    """When documents issued at one level are reviewed.
 
-    level = models.OneToOneField(
-        Level, on_delete=models.CASCADE, related_name="review_rule", verbose_name=_("level")
+    A rule without owner is the national default, held by the top of the tree. A committee
+    may hold its own rule for a level, which then governs the documents issued within its
+    subtree at that level (the nearest owner wins)."""
+
+    level = models.ForeignKey(
+        Level, on_delete=models.CASCADE, related_name="review_rules", verbose_name=_("level")
+    )
+    owner = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_rules",
+        verbose_name=_("set by"),
+        help_text=_("Empty for the national default."),
     )
     interim_years = models.PositiveSmallIntegerField(
         _("interim review after (years)"), help_text=_("0 means no interim review.")
@@ -203,19 +216,27 @@ class ReviewRule(models.Model):
     )
 
     class Meta:
-        ordering = ["level__rank"]
+        ordering = ["level__rank", "owner__path"]
         verbose_name = _("review rule")
         verbose_name_plural = _("review rules")
         constraints = [
+            models.UniqueConstraint(
+                fields=["level"],
+                condition=models.Q(owner__isnull=True),
+                name="review_rule_one_national_default",
+            ),
+            models.UniqueConstraint(fields=["level", "owner"], name="review_rule_one_per_owner"),
             models.CheckConstraint(
                 condition=models.Q(final_years__gt=models.F("interim_years")),
                 name="review_rule_final_after_interim",
                 violation_error_message=_("The final review must come after the interim one."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(self.level)
+        if self.owner_id is None:
+            return str(self.level)
+        return f"{self.level} ({self.owner})"
 
 
 class ReviewOverride(models.Model):
