@@ -19,19 +19,22 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Debian packages: Chromium for the browser tests, gettext to compile translations,
+# pg_dump/pg_restore for backups on PostgreSQL, nginx to check deploy/nginx.conf.sample,
 # LibreOffice (Writer, no GUI) to check that generated Word reports open.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	command -v nginx >/dev/null || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
 	    SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
 	    echo "Installing Debian packages:$$missing"; \
 	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
-	      || echo "!!! Could not install$$missing: browser tests will be skipped."; \
+	      || echo "!!! Could not install$$missing: the tests that need them will be skipped."; \
 	  else \
-	    echo "!!! Cannot install$$missing (no apt-get or no root): browser tests will be skipped."; \
+	    echo "!!! Cannot install$$missing (no apt-get or no root): the tests that need them will be skipped."; \
 	  fi; \
 	fi
 	@if ! command -v soffice >/dev/null; then \
