@@ -1,6 +1,6 @@
 import pytest
 
-from nqtrack.testing import tree  # noqa: F401  (fixture)
+from nqtrack.testing import national_admin, tree  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -13,3 +13,13 @@ def _fast_password_hashing(settings):
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     # Uploaded files (attachments, evidence) never land in the developer's var/media.
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # API throttling counts requests in the cache; every test starts with none counted.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -128,3 +128,11 @@ def register(
 @pytest.fixture
 def tree(db: None) -> Tree:
     return build_tree()
+
+
+@pytest.fixture
+def national_admin(tree: Tree) -> User:
+    """An administrator at the top of the tree, who holds the national review rules."""
+    return UserFactory(
+        username="tw_qt", organization=tree.tw, role=Role.ADMIN, clearance=SecurityLevel.TOP_SECRET
+    )

@@ -10,6 +10,7 @@ from nqtrack.assignments import api as assignments_api
 from nqtrack.core import views as core_views
 from nqtrack.dissemination import api as dissemination_api
 from nqtrack.documents import api as documents_api
+from nqtrack.documents import rule_api
 from nqtrack.organizations import api as organizations_api
 from nqtrack.oversight import api as oversight_api
 from nqtrack.reporting import api as reporting_api
@@ -18,7 +19,7 @@ from nqtrack.reviews import api as reviews_api
 router = DefaultRouter()
 router.register("organizations", organizations_api.OrganizationViewSet, basename="organization")
 router.register("documents", documents_api.DocumentViewSet, basename="document")
-router.register("review-rules", documents_api.ReviewRuleViewSet, basename="review-rule")
+router.register("review-rules", rule_api.ReviewRuleViewSet, basename="review-rule")
 router.register("tasks", assignments_api.TaskViewSet, basename="task")
 router.register("reporting-rounds", reporting_api.ReportingRoundViewSet, basename="reporting-round")
 router.register("reviews", reviews_api.ReviewViewSet, basename="review")

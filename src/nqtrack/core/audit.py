@@ -58,6 +58,17 @@ def audit_record(
     )
 
 
+def audit_refusal(*, actor: Any, obj: models.Model, what: str, reason: str) -> AuditEvent:
+    """Record a refused change. Call it outside the refused transaction, so that it stays."""
+    return audit_record(
+        actor=actor,
+        action="refused",
+        obj=obj,
+        organization=getattr(actor, "organization", None),
+        changes={"attempt": [what, None], "reason": [reason, None]},
+    )
+
+
 def audit_trail(obj: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         object_type=obj._meta.model_name, object_id=str(obj.pk)
@@ -73,6 +84,7 @@ ACTION_LABELS = {
     "status": _("status changed"),
     "attach": _("file attached"),
     "move": _("moved"),
+    "refused": _("change refused"),
     "merge": _("merged"),
     "calendar_token": _("calendar address created"),
     "complete": _("marked as done"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from nqtrack.documents import selectors, services
 from nqtrack.documents.filters import DocumentFilter
-from nqtrack.documents.models import Document, Field, ReviewKind, ReviewRule, Urgency
+from nqtrack.documents.models import Document, Field, ReviewKind, Urgency
 from nqtrack.documents.textparse import parse_document_text
 from nqtrack.organizations.models import Organization, SecurityLevel
 from nqtrack.organizations.selectors import organizations_visible_to
@@ -130,42 +130,6 @@ class DocumentViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: Document) -> None:
         services.document_delete(by=self.request.user, document=instance)  # type: ignore[arg-type]
-
-
-class ReviewRuleSerializer(serializers.ModelSerializer):
-    level = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    reviewed_types = serializers.ListField(child=serializers.CharField(max_length=10))
-
-    class Meta:
-        model = ReviewRule
-        fields = [
-            "level",
-            "interim_years",
-            "final_years",
-            "plan_lead_months",
-            "finalize_days",
-            "reviewed_types",
-        ]
-
-
-class ReviewRuleViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    serializer_class = ReviewRuleSerializer
-    lookup_field = "level__slug"
-    lookup_url_kwarg = "level"
-    queryset = ReviewRule.objects.select_related("level")
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        services.review_rule_update(
-            by=self.request.user,
-            rule=serializer.instance,  # type: ignore[arg-type]
-            **serializer.validated_data,
-        )
-        serializer.instance.refresh_from_db()
 
 
 _Header = inline_serializer(

@@ -198,7 +198,7 @@ class ReviewRule(models.Model):
         null=True,
         blank=True,
         related_name="review_rules",
-        verbose_name=_("set by"),
+        verbose_name=_("rule held by"),
         help_text=_("Empty for the national default."),
     )
     interim_years = models.PositiveSmallIntegerField(

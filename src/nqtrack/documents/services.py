@@ -29,6 +29,7 @@ from nqtrack.documents.models import (
     ReviewRule,
     Urgency,
 )
+from nqtrack.documents.review_rules import review_rule_for, review_rule_update  # noqa: F401
 from nqtrack.documents.symbols import PRINTED_NAMES, SymbolError, parse_symbol, resolve_doc_type
 from nqtrack.organizations.models import Organization, SecurityLevel, User
 
@@ -70,10 +71,6 @@ def _rule_values(rule: ReviewRule | None) -> calendar.RuleValues | None:
         finalize_days=rule.finalize_days,
         reviewed_types=frozenset(rule.reviewed_types),
     )
-
-
-def review_rule_for(issuer: Organization) -> ReviewRule | None:
-    return ReviewRule.objects.filter(level_id=issuer.level_id).first()
 
 
 def document_schedule_refresh(document: Document) -> list[ReviewMilestone]:
@@ -449,35 +446,3 @@ def document_unrelate(*, by: User, relation: Relation) -> None:
         changes={"relation": [label, None]},
     )
     _set_status(by, target)
-
-
-@transaction.atomic
-def review_rule_update(*, by: User, rule: ReviewRule, **values: Any) -> int:
-    """Change a rule and recompute every document it governs; returns how many."""
-    if not by.can_administer:
-        raise PermissionDenied(_("Only administrators may change review rules."))
-    fields = ("interim_years", "final_years", "plan_lead_months", "finalize_days", "reviewed_types")
-    before = snapshot(rule, fields)
-    for key, value in values.items():
-        if key not in fields:
-            raise ValueError(f"not updatable: {key}")
-        setattr(rule, key, value)
-    if rule.final_years <= rule.interim_years:
-        raise field_error("final_years", _("The final review must come after the interim one."))
-    if rule.final_years < 1:
-        raise field_error(
-            "final_years", _("The final review must be at least one year after signing.")
-        )
-    rule.reviewed_types = sorted(
-        dict.fromkeys(str(t).strip() for t in rule.reviewed_types if str(t).strip())
-    )
-    rule.save()
-    changes = diff(before, snapshot(rule, fields))
-    if changes:
-        audit_record(actor=by, action="update", obj=rule, changes=changes)
-    documents = Document.objects.filter(issuer__level=rule.level).select_related("issuer")
-    count = 0
-    for document in documents.prefetch_related("overrides"):
-        document_schedule_refresh(document)
-        count += 1
-    return count

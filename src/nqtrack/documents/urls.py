@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nqtrack.documents import views
+from nqtrack.documents import rule_views, views
 
 app_name = "documents"
 urlpatterns = [
@@ -15,6 +15,13 @@ urlpatterns = [
     path("tep/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("lich-so-ket-tong-ket/", views.review_calendar, name="calendar"),
     path("lich-so-ket-tong-ket/<str:token>.ics", views.review_calendar_feed, name="calendar-feed"),
-    path("quy-tac-so-ket/", views.review_rules, name="rules"),
-    path("quy-tac-so-ket/<slug:level>/", views.review_rule_edit, name="rule-edit"),
+    path("quy-tac-so-ket/", rule_views.rule_list, name="rules"),
+    path("quy-tac-so-ket/rieng/them/", rule_views.local_rule_create, name="rule-create"),
+    path("quy-tac-so-ket/rieng/<int:pk>/", rule_views.local_rule_edit, name="local-rule-edit"),
+    path(
+        "quy-tac-so-ket/rieng/<int:pk>/xoa/",
+        rule_views.local_rule_delete,
+        name="local-rule-delete",
+    ),
+    path("quy-tac-so-ket/<slug:level>/", rule_views.rule_edit, name="rule-edit"),
 ]

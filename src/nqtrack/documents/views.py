@@ -22,13 +22,12 @@ from nqtrack.documents import selectors, services
 from nqtrack.documents.calendar_views import review_calendar, review_calendar_feed
 from nqtrack.documents.exports import document_table
 from nqtrack.documents.filters import DocumentFilter
-from nqtrack.documents.forms import DocumentForm, RelationForm, ReviewRuleForm
+from nqtrack.documents.forms import DocumentForm, RelationForm
 from nqtrack.documents.models import (
     INVERSE_RELATION_LABELS,
     Attachment,
     Field,
     Relation,
-    ReviewRule,
 )
 from nqtrack.documents.textparse import parse_document_text
 from nqtrack.organizations.models import Organization
@@ -367,43 +366,3 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-
-
-@login_required
-def review_rules(request: HttpRequest) -> HttpResponse:
-    rules = ReviewRule.objects.select_related("level")
-    return render(
-        request, "documents/rules.html", {"rules": rules, "can_edit": request.user.can_administer}
-    )  # type: ignore[union-attr]
-
-
-@login_required
-def review_rule_edit(request: HttpRequest, level: str) -> HttpResponse:
-    if not request.user.can_administer:  # type: ignore[union-attr]
-        raise PermissionDenied
-    rule = get_object_or_404(ReviewRule.objects.select_related("level"), level__slug=level)
-    form = ReviewRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid():
-        values = {
-            k: form.cleaned_data[k]
-            for k in (
-                "interim_years",
-                "final_years",
-                "plan_lead_months",
-                "finalize_days",
-                "reviewed_types",
-            )
-        }
-        rule.refresh_from_db()
-        try:
-            count = services.review_rule_update(by=request.user, rule=rule, **values)  # type: ignore[arg-type]
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The rule was saved and %(count)s documents were rescheduled.")
-                % {"count": count},
-            )
-            return redirect("documents:rules")
-    return render(request, "documents/rule_form.html", {"form": form, "rule": rule})

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nqtrack.assignments.models import ProgrammeRequirement, Task
-from nqtrack.documents.models import Document, RelationKind, ReviewMilestone, ReviewRule
+from nqtrack.documents.models import Document, RelationKind, ReviewMilestone
+from nqtrack.documents.review_rules import review_rule_for
 from nqtrack.documents.selectors import documents_visible_to, implementing_documents
 from nqtrack.organizations.models import Organization, User
 from nqtrack.reporting.selectors import local_date, round_stats
@@ -90,7 +91,7 @@ def proposed_scope(review: Review) -> list[ScopeProposal]:
 
 
 def finalize_days(document: Document) -> int:
-    rule = ReviewRule.objects.filter(level_id=document.issuer.level_id).first()
+    rule = review_rule_for(document.issuer)
     return rule.finalize_days if rule else DEFAULT_FINALIZE_DAYS
 
 

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='reviewrule',
             name='owner',
-            field=models.ForeignKey(blank=True, help_text='Empty for the national default.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='review_rules', to='organizations.organization', verbose_name='set by'),
+            field=models.ForeignKey(blank=True, help_text='Empty for the national default.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='review_rules', to='organizations.organization', verbose_name='rule held by'),
         ),
         migrations.AlterField(
             model_name='reviewrule',

@@ -161,10 +161,10 @@ def test_token_authentication_works(tree):
     assert c.get("/api/v1/documents/").status_code == 401
 
 
-def test_changing_a_review_rule_through_the_api_recomputes_schedules(tree):
+def test_changing_a_review_rule_through_the_api_recomputes_schedules(tree, national_admin):
     doc = register(tree.province_office, "01-NQ/TU", tree.tu, D(2020, 1, 15))
     admin = APIClient()
-    admin.force_authenticate(tree.province_admin)
+    admin.force_authenticate(national_admin)
     rules = admin.get("/api/v1/review-rules/").json()["results"]
     assert {r["level"]: (r["interim_years"], r["final_years"]) for r in rules}["central"] == (5, 10)
     response = admin.patch("/api/v1/review-rules/province/", {"interim_years": 2}, format="json")
@@ -180,6 +180,33 @@ def test_changing_a_review_rule_through_the_api_recomputes_schedules(tree):
     )
     bad = admin.patch("/api/v1/review-rules/province/", {"final_years": 1}, format="json")
     assert bad.status_code == 400
+
+
+def test_a_provincial_administrator_cannot_change_a_national_rule_but_sets_their_own(tree):
+    doc = register(tree.province_office, "01-NQ/TU", tree.tu, D(2020, 1, 15))
+    other = register(tree.outsider, "01-NQ/TU", tree.tu2, D(2020, 1, 15))
+    admin = APIClient()
+    admin.force_authenticate(tree.province_admin)
+    refused = admin.patch("/api/v1/review-rules/central/", {"interim_years": 1}, format="json")
+    assert refused.status_code == 403
+    assert "cấp trên" in refused.json()["detail"]
+    created = admin.post(
+        "/api/v1/review-rules/",
+        {"level": "province", "owner": "A-TU", "interim_years": 2, "final_years": 4},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["owner"] == "A-TU"
+    assert [m.due_on for m in doc.milestones.all()] == [D(2022, 1, 15), D(2024, 1, 15)]
+    # Another province keeps the national default.
+    assert [m.due_on for m in other.milestones.all()] == [D(2023, 1, 15), D(2025, 1, 15)]
+    own = admin.get("/api/v1/review-rules/province/?owner=A-TU").json()
+    assert (own["interim_years"], own["final_years"]) == (2, 4)
+    outsider = APIClient()
+    outsider.force_authenticate(tree.outsider)
+    assert outsider.get("/api/v1/review-rules/province/?owner=A-TU").status_code == 404
+    assert admin.delete("/api/v1/review-rules/province/?owner=A-TU").status_code == 204
+    assert [m.due_on for m in doc.milestones.all()] == [D(2023, 1, 15), D(2025, 1, 15)]
 
 
 def test_parse_reads_a_header_and_its_citations(client):

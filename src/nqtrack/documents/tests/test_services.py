@@ -163,7 +163,9 @@ def test_overrides_replace_milestones_and_must_come_after_signing(tree):
     assert "review_overrides" in errors_of(exc)
 
 
-def test_changing_a_rule_recomputes_its_documents_but_keeps_overridden_milestones(tree):
+def test_changing_a_rule_recomputes_its_documents_but_keeps_overridden_milestones(
+    tree, national_admin
+):
     plain = register(tree.province_office, "01-NQ/TU", tree.tu, D(2020, 3, 31))
     fixed = register(
         tree.province_office,
@@ -175,7 +177,7 @@ def test_changing_a_rule_recomputes_its_documents_but_keeps_overridden_milestone
     central = register(tree.province_office, "05-CT/TW", tree.tw, D(2016, 5, 15), owner=tree.tu)
     rule = ReviewRule.objects.get(level__slug="province")
     count = services.review_rule_update(
-        by=tree.province_admin, rule=rule, interim_years=2, final_years=4, plan_lead_months=3
+        by=national_admin, rule=rule, interim_years=2, final_years=4, plan_lead_months=3
     )
     assert count == 2  # the two provincial documents; the central one has another rule
     assert [(m.due_on, m.plan_due_on) for m in plain.milestones.all()] == [
@@ -187,12 +189,10 @@ def test_changing_a_rule_recomputes_its_documents_but_keeps_overridden_milestone
     assert AuditEvent.objects.filter(object_type="reviewrule", action="update").exists()
 
 
-def test_a_rule_whose_final_review_is_not_after_the_interim_is_refused(tree):
+def test_a_rule_whose_final_review_is_not_after_the_interim_is_refused(tree, national_admin):
     rule = ReviewRule.objects.get(level__slug="province")
     with pytest.raises(ValidationError):
-        services.review_rule_update(
-            by=tree.province_admin, rule=rule, interim_years=5, final_years=5
-        )
+        services.review_rule_update(by=national_admin, rule=rule, interim_years=5, final_years=5)
     rule.refresh_from_db()
     assert (rule.interim_years, rule.final_years) == (3, 5)
 
@@ -203,11 +203,11 @@ def test_only_administrators_change_rules(tree):
         services.review_rule_update(by=tree.province_office, rule=rule, interim_years=2)
 
 
-def test_removing_a_type_from_the_rule_clears_the_schedule_of_its_documents(tree):
+def test_removing_a_type_from_the_rule_clears_the_schedule_of_its_documents(tree, national_admin):
     doc = register(tree.province_office, "03-KL/TU", tree.tu, D(2022, 1, 10))
     assert doc.milestones.count() == 2
     rule = ReviewRule.objects.get(level__slug="province")
-    services.review_rule_update(by=tree.province_admin, rule=rule, reviewed_types=["NQ", "CT"])
+    services.review_rule_update(by=national_admin, rule=rule, reviewed_types=["NQ", "CT"])
     assert doc.milestones.count() == 0
 
 

@@ -199,10 +199,10 @@ def test_a_registered_review_report_marks_the_review_as_held(tree, office):
     assert list(office.get("/").context["overdue_plans"]) == []
 
 
-def test_an_administrator_edits_a_rule_and_the_calendar_follows(tree):
+def test_an_administrator_edits_a_rule_and_the_calendar_follows(tree, national_admin):
     doc = register(tree.province_office, "01-NQ/TU", tree.tu, D(2020, 1, 15))
     admin = Client()
-    admin.force_login(tree.province_admin)
+    admin.force_login(national_admin)
     response = admin.post(
         "/van-ban/quy-tac-so-ket/province/",
         {
@@ -219,6 +219,38 @@ def test_an_administrator_edits_a_rule_and_the_calendar_follows(tree):
     viewer = Client()
     viewer.force_login(tree.province_viewer)
     assert viewer.get("/van-ban/quy-tac-so-ket/province/").status_code == 403
+    provincial = Client()
+    provincial.force_login(tree.province_admin)
+    assert provincial.get("/van-ban/quy-tac-so-ket/province/").status_code == 403
+
+
+def test_a_committee_sets_its_own_rule_on_the_rules_page(tree):
+    doc = register(tree.province_office, "01-NQ/TU", tree.tu, D(2020, 1, 15))
+    admin = Client()
+    admin.force_login(tree.province_admin)
+    page = admin.get("/van-ban/quy-tac-so-ket/")
+    assert "/van-ban/quy-tac-so-ket/rieng/them/" in page.content.decode()
+    response = admin.post(
+        "/van-ban/quy-tac-so-ket/rieng/them/",
+        {
+            "owner": "A-TU",
+            "level": "province",
+            "interim_years": 2,
+            "final_years": 6,
+            "plan_lead_months": 2,
+            "finalize_days": 10,
+            "reviewed_types": "NQ, CT, KL",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [m.due_on for m in doc.milestones.all()] == [D(2022, 1, 15), D(2026, 1, 15)]
+    rule = ReviewRule.objects.get(owner=tree.tu)
+    assert tree.tu.name in admin.get("/van-ban/quy-tac-so-ket/").content.decode()
+    confirm = admin.get(f"/van-ban/quy-tac-so-ket/rieng/{rule.pk}/xoa/")
+    assert confirm.status_code == 200 and "Yes, delete" not in confirm.content.decode()
+    admin.post(f"/van-ban/quy-tac-so-ket/rieng/{rule.pk}/xoa/")
+    assert not ReviewRule.objects.filter(owner=tree.tu).exists()
+    assert [m.due_on for m in doc.milestones.all()] == [D(2023, 1, 15), D(2025, 1, 15)]
 
 
 def test_the_document_list_runs_a_fixed_number_of_queries(tree, office):

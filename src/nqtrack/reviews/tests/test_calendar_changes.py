@@ -34,13 +34,13 @@ def test_a_fixed_interim_date_moves_the_open_review_with_it(tree):
     assert (review.due_on, review.plan_due_on) == (D(2027, 6, 30), D(2027, 4, 30))
 
 
-def test_a_rule_change_recomputes_the_dates_and_keeps_a_review_under_way(tree):
+def test_a_rule_change_recomputes_the_dates_and_keeps_a_review_under_way(tree, national_admin):
     world = build_world(tree)
     rule = ReviewRule.objects.get(level=tree.tu.level)
-    document_services.review_rule_update(by=tree.province_admin, rule=rule, interim_years=2)
+    document_services.review_rule_update(by=national_admin, rule=rule, interim_years=2)
     assert Review.objects.get().due_on == D(2026, 1, 10)
     # Interim reviews abolished for the level: the milestone under review stays, the others go.
-    document_services.review_rule_update(by=tree.province_admin, rule=rule, interim_years=0)
+    document_services.review_rule_update(by=national_admin, rule=rule, interim_years=0)
     assert Review.objects.get().milestone.kind == "interim"
     assert set(
         ReviewMilestone.objects.filter(document=world.resolution).values_list("kind", flat=True)
