@@ -124,8 +124,24 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Upload limits: attachments (PDF/DOCX/DOC) up to this many megabytes.
+# Upload limits (core/uploads.py): every stored file up to this many megabytes; DOCX/XLSX
+# (ZIP) within these members, unpacked megabytes and compression ratio; tables up to so many
+# rows.
 NQTRACK_MAX_UPLOAD_MB = env_int("NQTRACK_MAX_UPLOAD_MB", 50)
+NQTRACK_ZIP_MAX_MEMBERS = env_int("NQTRACK_ZIP_MAX_MEMBERS", 2000)
+NQTRACK_ZIP_MAX_UNPACKED_MB = env_int("NQTRACK_ZIP_MAX_UNPACKED_MB", 500)
+NQTRACK_ZIP_MAX_RATIO = env_int("NQTRACK_ZIP_MAX_RATIO", 100)
+NQTRACK_IMPORT_MAX_ROWS = env_int("NQTRACK_IMPORT_MAX_ROWS", 2_000_000)
+# Downloads (core/downloads.py): e.g. "/protected-media/" to let nginx send the bytes of a
+# file after NQTRACK has checked the permission (an `internal` location aliasing MEDIA_ROOT).
+NQTRACK_X_ACCEL_REDIRECT = env_str("NQTRACK_X_ACCEL_REDIRECT", "")
+if NQTRACK_X_ACCEL_REDIRECT and not (
+    NQTRACK_X_ACCEL_REDIRECT.startswith("/") and NQTRACK_X_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured(
+        f"NQTRACK_X_ACCEL_REDIRECT must start and end with '/', not {NQTRACK_X_ACCEL_REDIRECT!r}"
+    )
+SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
