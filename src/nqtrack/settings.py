@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "nqtrack.analytics",
     "nqtrack.notifications",
     "nqtrack.dissemination",
+    "nqtrack.ops",
 ]
 
 MIDDLEWARE = [

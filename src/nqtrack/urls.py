@@ -11,6 +11,7 @@ from nqtrack.core import views as core_views
 from nqtrack.dissemination import api as dissemination_api
 from nqtrack.documents import api as documents_api
 from nqtrack.documents import rule_api
+from nqtrack.ops import views as ops_views
 from nqtrack.organizations import api as organizations_api
 from nqtrack.oversight import api as oversight_api
 from nqtrack.reporting import api as reporting_api
@@ -40,6 +41,7 @@ api_urlpatterns = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", ops_views.healthz, name="healthz"),
     path(
         "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
     ),
