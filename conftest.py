@@ -23,3 +23,10 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _background_jobs_run_at_once(settings):
+    # Tasks (imports, e-mail) run inside the code that starts them, as the old "sync" runner
+    # did; tests of the real worker start `nqtrack db_worker` with the database backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "nqtrack.notifications",
     "nqtrack.dissemination",
     "nqtrack.ops",
+    "nqtrack.jobs",  # before django_tasks_db: its `db_worker` adds a heartbeat to the library's
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +158,20 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "nqtrack@localhost")
+
+# Background jobs (django-tasks; README "Background jobs and e-mail"): "database" queues them
+# for `nqtrack db_worker`; "immediate" runs each one at once in the process that starts it.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+NQTRACK_TASKS_BACKEND = env_str("NQTRACK_TASKS_BACKEND", "database")
+if NQTRACK_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"NQTRACK_TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, "
+        f"not {NQTRACK_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[NQTRACK_TASKS_BACKEND]}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -1,14 +1,19 @@
 """Import jobs: an uploaded table imported in the background with progress and row errors.
 
-start_import_job stores the file and a queued ImportJob, then runs it according to
-conf.import_runner(): in a thread started when the request's transaction commits (default),
-left for `nqtrack run_import_jobs`, or at once ("sync", used by tests and small sites).
+start_import_job stores the file and a queued ImportJob, then enqueues the task
+dissemination.tasks.run_import when the request's transaction commits; `nqtrack db_worker`
+runs it (with the immediate tasks backend, or runner="sync", it runs at once, in the caller).
 run_import_job claims the job with a conditional UPDATE (queued → running), so a job never
-runs twice even when a thread and the command race.
+runs twice even when two workers race, and records a JobAttempt naming its worker process.
 
-Progress. A job checks every row (outside any transaction: progress is saved as it goes),
-then writes all rows in one transaction. Progress saved through the importing connection
-inside that transaction would only appear at commit, and vanish on rollback, so:
+All or nothing. A job checks every row (outside any transaction: progress is saved as it
+goes), then writes all rows *and* its own "done" in one transaction. A worker killed at any
+point therefore leaves either the finished job or no rows at all, with the job "running";
+import_jobs_sweep (run by every worker's heartbeat and by the job page) finds such a job by
+its attempt's dead worker and marks it failed with a message and a "run again" button.
+
+Progress. Progress saved through the importing connection inside that transaction would only
+appear at commit, and vanish on rollback, so:
 - on PostgreSQL the writing phase reports progress through a second, autocommit connection
   (with a short lock timeout, and only when the job row is not locked by the caller);
 - on SQLite a second writer would wait for the importing one (one writer at a time), so
@@ -17,8 +22,8 @@ inside that transaction would only appear at commit, and vanish on rollback, so:
 
 from __future__ import annotations
 
+import datetime
 import logging
-import threading
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -38,6 +43,10 @@ from nqtrack.dissemination.models import (
     StudySession,
 )
 from nqtrack.documents.models import Document
+from nqtrack.jobs import conf as jobs_conf
+from nqtrack.jobs.queue import enqueue_on_commit
+from nqtrack.jobs.selectors import lost_attempts, open_attempt_ids
+from nqtrack.jobs.services import job_attempt_finish, job_attempt_start, job_attempts_mark_lost
 from nqtrack.organizations.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -61,7 +70,8 @@ def start_import_job(
     kind "members": `organization` is the scope (members of its subtree);
     kind "attendance": `session` (its organizer is the scope);
     kind "essay_scores": `organization` and `document`.
-    `runner` overrides conf.import_runner() ("thread", "command" or "sync").
+    `runner="sync"` runs the job at once in this process (benchmarks, scripts); otherwise the
+    task is enqueued on commit (see the module docstring).
     """
     params: dict[str, Any] = {}
     if kind == ImportKind.ATTENDANCE:
@@ -80,35 +90,31 @@ def start_import_job(
     require_unit(by, organization)
     if not filename.lower().endswith((".xlsx", ".csv")):
         raise field_error("file", _("Choose an .xlsx or .csv table to import."))
+    from nqtrack.core.uploads import TABLE_FILES, check_upload
+
+    checked = check_upload(upload, accept=TABLE_FILES, name=filename)  # before storing it
     job = ImportJob(
         kind=kind,
         organization=organization,
         params=params,
-        original_name=filename[:255],
+        original_name=checked.name,
         created_by=by,
     )
     content = upload if isinstance(upload, File) else ContentFile(upload.read())
-    job.file.save(filename, content, save=False)
+    job.file.save(checked.name, content, save=False)
     job.save()
-    mode = runner or conf.import_runner()
-    if mode == "sync":
+    if runner == "sync":
         return run_import_job(job.pk)
-    if mode == "thread":
-        transaction.on_commit(lambda: _start_thread(job.pk))
+    _enqueue(job)
+    if job.status == ImportStatus.QUEUED:  # the immediate backend may have run it already
+        job.refresh_from_db()
     return job
 
 
-def _start_thread(job_id: int) -> None:
-    threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"import-job-{job_id}", daemon=True
-    ).start()
+def _enqueue(job: ImportJob) -> None:
+    from nqtrack.dissemination.tasks import run_import
 
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run_import_job(job_id)
-    finally:
-        connection.close()
+    enqueue_on_commit(run_import, job.pk)
 
 
 class ProgressReporter:
@@ -175,6 +181,9 @@ def _estimate_rows(job: ImportJob) -> int:
             return 0
 
 
+ATTEMPT_SUBJECT = "import"
+
+
 def run_import_job(job_id: int) -> ImportJob:
     """Run a queued job to the end: check every row, then write all or nothing."""
     now = timezone.now()
@@ -184,6 +193,7 @@ def run_import_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
     if not claimed:
         return job
+    attempt = job_attempt_start(subject=ATTEMPT_SUBJECT, object_id=job.pk)
     progress = ProgressReporter(job, caller_in_transaction=connection.in_atomic_block)
     try:
         progress.phase(ImportPhase.CHECKING, total=_estimate_rows(job))
@@ -202,9 +212,17 @@ def run_import_job(job_id: int) -> ImportJob:
                     "errors": [_("The import stopped on an error: %(error)s") % {"error": exc}],
                 }
             ],
+            result={"retryable": True},
         )
     finally:
         progress.close()
+    if not outcome.saved:
+        _save_outcome(job, outcome)
+    job_attempt_finish(attempt_id=attempt.pk, outcome=job.status)
+    return job
+
+
+def _save_outcome(job: ImportJob, outcome: _Outcome) -> None:
     job.refresh_from_db()
     job.status = ImportStatus.DONE if outcome.ok else ImportStatus.FAILED
     job.phase = ImportPhase.FINISHED
@@ -225,7 +243,7 @@ def run_import_job(job_id: int) -> ImportJob:
             "finished_at",
         ]
     )
-    return job
+    outcome.saved = True
 
 
 def _messages(exc: Exception) -> list[str]:
@@ -245,6 +263,7 @@ class _Outcome:
         self.errors = errors or []
         self.result = result or {}
         self.error_count = error_count
+        self.saved = False
 
 
 def _from_check(report: importing.ImportCheck) -> _Outcome:
@@ -256,6 +275,14 @@ def _from_check(report: importing.ImportCheck) -> _Outcome:
         result={"total": report.total, "counts": report.counts},
         error_count=len(report.errors) + (1 if report.file_errors else 0),
     )
+
+
+def _done(job: ImportJob, report: importing.ImportCheck) -> _Outcome:
+    """Save the job as done inside the writing transaction: the rows and "done" commit
+    together, or neither does."""
+    outcome = _Outcome(ok=True, result={"total": report.total, "counts": report.counts})
+    _save_outcome(job, outcome)
+    return outcome
 
 
 def _user(job: ImportJob) -> User:
@@ -273,8 +300,9 @@ def _run_members(job: ImportJob, progress: ProgressReporter) -> _Outcome:
     if not report.ok:
         return _from_check(report)
     progress.phase(ImportPhase.WRITING, total=len(report.values))
-    report = importing.members_import_apply(by=by, scope=job.organization, report=report)
-    return _Outcome(ok=True, result={"total": report.total, "counts": report.counts})
+    with transaction.atomic():
+        report = importing.members_import_apply(by=by, scope=job.organization, report=report)
+        return _done(job, report)
 
 
 def _run_attendance(job: ImportJob, progress: ProgressReporter) -> _Outcome:
@@ -287,8 +315,9 @@ def _run_attendance(job: ImportJob, progress: ProgressReporter) -> _Outcome:
     if not report.ok:
         return _from_check(report)
     progress.phase(ImportPhase.WRITING, total=len(report.values))
-    importing.attendance_import_apply(by=by, session=session, report=report, progress=progress)
-    return _Outcome(ok=True, result={"total": report.total, "counts": report.counts})
+    with transaction.atomic():
+        importing.attendance_import_apply(by=by, session=session, report=report, progress=progress)
+        return _done(job, report)
 
 
 def _run_scores(job: ImportJob, progress: ProgressReporter) -> _Outcome:
@@ -306,8 +335,9 @@ def _run_scores(job: ImportJob, progress: ProgressReporter) -> _Outcome:
     if not report.ok or entry is None:
         return _from_check(report)
     progress.phase(ImportPhase.WRITING, total=report.total)
-    importing.scores_import_apply(by=by, entry=entry)
-    return _Outcome(ok=True, result={"total": report.total, "counts": report.counts})
+    with transaction.atomic():
+        importing.scores_import_apply(by=by, entry=entry)
+        return _done(job, report)
 
 
 _HANDLERS: dict[str, Callable[[ImportJob, ProgressReporter], _Outcome]] = {
@@ -317,11 +347,79 @@ _HANDLERS: dict[str, Callable[[ImportJob, ProgressReporter], _Outcome]] = {
 }
 
 
-def run_queued_import_jobs(*, limit: int | None = None) -> int:
-    """Run queued jobs, oldest first; returns how many this call ran."""
-    ran = 0
-    ids = ImportJob.objects.filter(status=ImportStatus.QUEUED).order_by("created_at", "id")
-    for job_id in list(ids.values_list("pk", flat=True)[:limit]):
-        job = run_import_job(job_id)
-        ran += job.status in (ImportStatus.DONE, ImportStatus.FAILED)
-    return ran
+# A worker that dies mid-job ------------------------------------------------------------
+
+
+def interrupted_message() -> str:
+    return _(
+        "The import was interrupted: the background worker running it stopped (the server "
+        "restarted or the process was killed). Nothing was imported. Press “Run again” to "
+        "import the same file again."
+    )
+
+
+def import_jobs_sweep(
+    *, job_ids: list[int] | None = None, now: datetime.datetime | None = None
+) -> int:
+    """Mark failed, with a message and "run again", the running jobs whose worker died.
+
+    A job is lost when its open attempt's worker is lost (nqtrack.jobs.selectors), or when it
+    has been running longer than the stale limit with no open attempt at all (a process that
+    died between claiming the job and recording its attempt). Returns how many were ended."""
+    now = now or timezone.now()
+    running = ImportJob.objects.filter(status=ImportStatus.RUNNING)
+    if job_ids is not None:
+        running = running.filter(pk__in=job_ids)
+    started = dict(running.values_list("pk", "started_at"))
+    if not started:
+        return 0
+    ids = list(started)
+    lost = lost_attempts(subject=ATTEMPT_SUBJECT, object_ids=ids, now=now)
+    lost_jobs = {a.object_id for a in lost}
+    with_attempt = open_attempt_ids(subject=ATTEMPT_SUBJECT, object_ids=ids)
+    limit = now - jobs_conf.stale_after()
+    lost_jobs |= {
+        pk for pk, at in started.items() if pk not in with_attempt and (at is None or at < limit)
+    }
+    if not lost_jobs:
+        return 0
+    ended = ImportJob.objects.filter(pk__in=lost_jobs, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED,
+        phase=ImportPhase.FINISHED,
+        errors=[{"line": 0, "code": "", "errors": [interrupted_message()]}],
+        error_count=1,
+        result={"retryable": True, "interrupted": True},
+        finished_at=now,
+    )
+    job_attempts_mark_lost(attempt_ids=[a.pk for a in lost])
+    if ended:
+        logger.warning("import jobs %s: worker lost, marked failed", sorted(lost_jobs))
+    return ended
+
+
+def can_run_again(job: ImportJob) -> bool:
+    return job.status == ImportStatus.FAILED and bool(job.result.get("retryable"))
+
+
+def import_job_rerun(*, by: User, job: ImportJob) -> ImportJob:
+    """Queue a failed job again on the same file ("Chạy lại"). Safe: the import writes all
+    rows or none, members are updated by code and attendance replaces the session's list."""
+    require_unit(by, job.organization)
+    if not can_run_again(job):
+        raise ValidationError(_("Only an interrupted import can be run again."))
+    reset = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.QUEUED,
+        phase=ImportPhase.WAITING,
+        total=0,
+        processed=0,
+        errors=[],
+        error_count=0,
+        result={},
+        started_at=None,
+        finished_at=None,
+    )
+    if not reset:
+        raise ValidationError(_("The import is already running again."))
+    _enqueue(job)
+    job.refresh_from_db()
+    return job

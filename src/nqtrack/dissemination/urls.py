@@ -29,6 +29,7 @@ urlpatterns = [
     path("hoi-nghi/<int:pk>/nhap-diem-danh/", sessions.attendance_import, name="attendance-import"),
     path("nhap/<int:pk>/", sessions.job_detail, name="job"),
     path("nhap/<int:pk>/tien-do/", sessions.job_progress, name="job-progress"),
+    path("nhap/<int:pk>/chay-lai/", sessions.job_run_again, name="job-run-again"),
     path("bai-thu-hoach/", essays.essay_entry, name="essays"),
     path("bai-thu-hoach/nhap/", essays.scores_import, name="scores-import"),
     path("cau-hoi/", essays.question_list, name="questions"),

@@ -73,3 +73,39 @@ class DigestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} → {self.user_id} ({self.items})"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class OutboxMessage(models.Model):
+    """An e-mail stored before it is sent (notifications.outbox). An SMTP failure delays it
+    with exponential back-off; after the last attempt it is failed and kept for the
+    administrators, never lost."""
+
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    # While "sending": the claim expires then, so a worker killed mid-send is retried.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mail")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +21,7 @@ from nqtrack.notifications.models import (
     ReminderLog,
     ReviewReminderLog,
 )
+from nqtrack.notifications.outbox import outbox_enqueue
 from nqtrack.notifications.rules import BEFORE, DUE_TODAY, reminder_key
 from nqtrack.organizations.models import Role, User
 from nqtrack.reviews.labels import STAGE_LABELS, STATE_LABELS
@@ -167,15 +167,14 @@ def send_reminders(*, today: datetime.date, days_before: int | None = None) -> R
             except IntegrityError:
                 continue  # today's digest already went out; the rest stays in-app
             lines = "\n".join(f"- {n.message}" for n in notes)
-            send_mail(
+            outbox_enqueue(
+                to=user.email,
                 subject=_("NQTrack: %(n)s task reminders") % {"n": len(notes)},
-                message=_(
+                body=_(
                     "Dear %(name)s,\n\nTasks of your unit that need attention:\n\n"
                     "%(lines)s\n\nNQTrack"
                 )
                 % {"name": user, "lines": lines},
-                from_email=None,
-                recipient_list=[user.email],
             )
             run.digests += 1
     return run

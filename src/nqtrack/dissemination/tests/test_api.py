@@ -23,7 +23,7 @@ def client_for(user) -> APIClient:
 
 @pytest.fixture(autouse=True)
 def _sync_imports(settings):
-    settings.NQTRACK_IMPORT_RUNNER = "sync"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def test_members_list_is_scoped_and_shows_exemptions_and_mandatory(world):

@@ -8,11 +8,13 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django_tasks_db.models import DBTaskResult
 
 from nqtrack.core.models import AuditEvent
 from nqtrack.dissemination import jobs, sessions
 from nqtrack.dissemination.models import Attendance, ImportJob, Member
 from nqtrack.dissemination.tests.support import MemberFactory, build_world, csv_bytes
+from nqtrack.jobs.models import JobAttempt
 
 D = dt.date
 
@@ -62,20 +64,26 @@ def test_a_job_with_bad_rows_fails_keeps_the_reasons_and_writes_nothing(world):
     assert set(Attendance.objects.filter(session=session).values_list("status", flat=True)) == {""}
 
 
-def test_queued_jobs_are_run_once_by_the_management_command(world):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_import_waits_in_the_queue_until_a_worker_runs_it_once(tree, settings):
+    """The worker runs in this process here (its loop would close a test transaction's
+    connection, hence transaction=True); jobs/tests run it as a real process."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    world = build_world(tree)
     session = session_for(world)
-    job = start(
-        world, session, csv_bytes(["code", "status"], [["CB1-01", "present"]]), runner="command"
-    )
+    job = start(world, session, csv_bytes(["code", "status"], [["CB1-01", "present"]]), runner=None)
     assert job.status == "queued"
+    assert DBTaskResult.objects.get().task_path == "nqtrack.dissemination.tasks.run_import"
 
-    call_command("run_import_jobs")
-    call_command("run_import_jobs")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--worker-id", "w1", "-v", "0")
+    call_command("db_worker", "--batch", "--no-startup-delay", "--worker-id", "w2", "-v", "0")
 
     job.refresh_from_db()
     assert job.status == "done"
     assert AuditEvent.objects.filter(action="import_attendance").count() == 1
     assert jobs.run_import_job(job.pk).status == "done"  # claimed already: not run again
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert JobAttempt.objects.get(object_id=job.pk).worker_id == "w1"
 
 
 def test_a_viewer_cannot_start_an_import(world):

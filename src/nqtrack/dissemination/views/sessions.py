@@ -397,13 +397,23 @@ def _job_data(job: Any) -> dict[str, Any]:
         "error_count": job.error_count,
         "errors": job.errors[:100],
         "done": job.status in (ImportStatus.DONE, ImportStatus.FAILED),
+        "can_run_again": jobs.can_run_again(job),
     }
+
+
+def _job_swept(user: Any, pk: int) -> Any:
+    """The job, after ending it if its worker died (so the page never shows a dead job as
+    running)."""
+    job = access_import_job_by_id(user, pk)
+    if job.status == ImportStatus.RUNNING and jobs.import_jobs_sweep(job_ids=[job.pk]):
+        job.refresh_from_db()
+    return job
 
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    job = access_import_job_by_id(user, pk)
+    job = _job_swept(user, pk)
     session = None
     stats = None
     if job.kind == ImportKind.ATTENDANCE and job.params.get("session"):
@@ -419,6 +429,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "stats": stats,
             "rate": percent(stats.rate) if stats else None,
+            "may_run_again": jobs.can_run_again(job) and can_manage_unit(user, job.organization),
         },
     )
 
@@ -426,5 +437,22 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
     """What the progress bar polls: total, processed, status and errors of an import."""
-    job = access_import_job_by_id(user_of(request), pk)
+    job = _job_swept(user_of(request), pk)
     return JsonResponse(_job_data(job))
+
+
+@login_required
+@require_POST
+def job_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Chạy lại": queue an interrupted import again on the same file."""
+    user = user_of(request)
+    job = _job_swept(user, pk)
+    if not can_manage_unit(user, job.organization):
+        raise PermissionDenied(_("You may only read study and dissemination."))
+    try:
+        jobs.import_job_rerun(by=user, job=job)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The import was queued again."))
+    return redirect("dissemination:job", pk=job.pk)
