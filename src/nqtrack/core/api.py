@@ -12,6 +12,8 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from nqtrack.core.throttling import throttled
+
 
 def request_user(serializer: serializers.Serializer) -> Any:
     """The logged-in user of the serializer's request, or None (schema generation, no request)."""
@@ -50,4 +52,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, exceptions.Throttled):
+        exc = throttled(exc)
     return drf_exception_handler(exc, context)

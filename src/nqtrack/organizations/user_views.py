@@ -14,9 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from nqtrack.core.forms import apply_errors
-from nqtrack.organizations import services
+from nqtrack.organizations import logins, services
 from nqtrack.organizations.forms import OrgChoice
 from nqtrack.organizations.models import Role, SecurityLevel, User
 from nqtrack.organizations.selectors import organizations_managed_by, users_visible_to
@@ -124,10 +125,25 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
             return redirect("organizations:users")
     return render(
         request,
-        "organizations/form.html",
+        "organizations/user_edit.html",
         {
             "form": form,
             "title": _("Edit user %(name)s") % {"name": user.username},
             "back": "organizations:users",
+            "edited": user,
+            "locked": logins.login_locked(user),
+            "failures": logins.failed_logins(user),
         },
     )
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
+    by = _require_admin(request)
+    user = users_visible_to(by).filter(username=username).first()
+    if user is None:
+        raise Http404
+    logins.user_login_unlock(by=by, user=user)
+    messages.success(request, _("%(name)s can log in again.") % {"name": user.username})
+    return redirect("organizations:user-edit", username=user.username)
