@@ -112,18 +112,45 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def new_page(browser: Any, live_server: Any, media_root: Path) -> Iterator[Callable[[], Any]]:
-    """Opens a page in a fresh context (own cookies: one per logged-in user)."""
+    """Opens a page in a fresh context (own cookies: one per logged-in user).
+
+    Every browser test also checks the Content-Security-Policy: a blocked script, style or
+    handler on any page it opened fails the test (see watch_csp)."""
     contexts = []
+    violations: list[str] = []
 
     def open_page() -> Any:
         context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE, base_url=live_server.url)
         context.set_default_timeout(TIMEOUT_MS)
+        watch_csp(context, violations)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " on " + document.location.pathname);
+});
+"""
+
+
+def watch_csp(context: Any, violations: list[str]) -> None:
+    """Collects every CSP violation (the page's event and Chromium's own console report)."""
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message: Any) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            violations.append(text)
+
+    context.on("console", on_console)
 
 
 @pytest.fixture
