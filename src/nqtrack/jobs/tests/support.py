@@ -32,3 +32,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+LOUD_SKIPS: list[str] = []
+
+
+def skip_loudly(reason: str) -> None:
+    """Skip, with a warning and a banner at the end of the run (jobs/tests/conftest.py)."""
+    import warnings
+
+    import pytest
+
+    if reason not in LOUD_SKIPS:
+        LOUD_SKIPS.append(reason)
+        warnings.warn(reason, stacklevel=2)
+    pytest.skip(reason)

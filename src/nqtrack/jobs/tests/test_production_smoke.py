@@ -27,13 +27,13 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from nqtrack.jobs.tests.support import free_port
+from nqtrack.jobs.tests.support import free_port, skip_loudly
 from nqtrack.testing import PASSWORD
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="SMOKE TEST SKIPPED on SQLite: production runs gunicorn and several workers on "
-    "PostgreSQL, and only PostgreSQL lets them share one database; run the PostgreSQL leg",
+SKIP_REASON = (
+    "!!! SQLite: the production smoke test (gunicorn + db_worker processes) SKIPPED. "
+    "Production runs them on PostgreSQL, and only PostgreSQL lets several processes share "
+    "the test database: run the PostgreSQL leg of `make test`."
 )
 
 BIG = 100_000  # rows of the import that is interrupted
@@ -156,6 +156,8 @@ def attendance_csv(codes: list[str]) -> bytes:
 
 @pytest.fixture
 def stack(tmp_path) -> Iterator[dict[str, Any]]:
+    if connection.vendor != "postgresql":
+        skip_loudly(SKIP_REASON)
     dbname = f"nqtrack_smoke_{os.getpid()}"
     admin_sql(f"DROP DATABASE IF EXISTS {dbname}")
     admin_sql(f"CREATE DATABASE {dbname}")
