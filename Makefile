@@ -62,6 +62,12 @@ run: install var/secret_key
 	@echo "  Demo logins (password demo12345): quantri, vanphong, baocao, lanhdao (province);"
 	@echo "  xa_quantri, xa_vanphong, xa_baocao, xa_lanhdao (commune); tinhkhac (another province)."
 	@echo ""
+	@# One background worker (imports, e-mail) beside the server; the trap stops it with the server.
+	@SECRET_KEY_FILE=var/secret_key $(BIN)/nqtrack db_worker --no-startup-delay --no-reload \
+	  > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "  Background worker stopped."' EXIT; \
+	echo "  Background worker started: nqtrack db_worker (pid $$worker, log var/worker.log)."; \
+	echo ""; \
 	SECRET_KEY_FILE=var/secret_key ALLOWED_HOSTS='*' $(BIN)/nqtrack runserver 0.0.0.0:$(PORT)
 
 test: install
