@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterable, Mapping
@@ -153,8 +154,44 @@ def _display(field: Any, value: Any) -> str:
     return str(value)
 
 
-def audit_rows(obj: models.Model, limit: int = 100) -> list[AuditRow]:
-    """The object's history with field names, choices and dates as a user reads them."""
+_SYMBOL = re.compile(r"\d+[-–][A-Za-zĐđ]+(?:/[A-Za-zĐđ0-9-]+)+")
+
+
+def _redact(rows: list[AuditRow], reader: Any) -> list[AuditRow]:
+    """Name the documents the reader may not know by a neutral phrase, not their symbol."""
+    from nqtrack.documents.models import Document
+    from nqtrack.documents.selectors import documents_visible_to
+
+    texts = [t for row in rows for change in row.changes for t in change[1:]]
+    symbols = {m for t in texts for m in _SYMBOL.findall(t)}
+    if not symbols:
+        return rows
+    hidden = list(
+        Document.objects.filter(symbol__in=symbols)
+        .exclude(pk__in=documents_visible_to(reader).values("pk"))
+        .values_list("symbol", "title")
+    )
+    if not hidden:
+        return rows
+    label = str(_("a document you may not see"))
+
+    def clean(text: str) -> str:
+        for symbol, title in hidden:
+            text = text.replace(symbol, label)
+            if title:
+                text = text.replace(title, label)
+        return text
+
+    return [
+        dataclasses.replace(row, changes=[(n, clean(b), clean(a)) for n, b, a in row.changes])
+        for row in rows
+    ]
+
+
+def audit_rows(obj: models.Model, limit: int = 100, *, reader: Any = None) -> list[AuditRow]:
+    """The object's history with field names, choices and dates as a user reads them.
+
+    With `reader`, documents the reader may not know are not named (secrecy policy)."""
     rows = []
     for event in audit_trail(obj)[:limit]:
         changes = []
@@ -177,4 +214,6 @@ def audit_rows(obj: models.Model, limit: int = 100) -> list[AuditRow]:
                 changes=changes,
             )
         )
+    if reader is not None and not getattr(reader, "is_superuser", False):
+        rows = _redact(rows, reader)
     return rows

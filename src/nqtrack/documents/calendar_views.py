@@ -80,6 +80,9 @@ def review_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         user, start=anniversary(today, -1), end=anniversary(today, 5)
     )
     body = calendar_ical(
-        milestones, name=_("NQTrack review calendar"), host=request.get_host().split(":")[0]
+        milestones,
+        name=_("NQTrack review calendar"),
+        host=request.get_host().split(":")[0],
+        link_base=request.build_absolute_uri("/").rstrip("/"),
     )
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

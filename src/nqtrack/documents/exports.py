@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from nqtrack.documents import secrecy
 from nqtrack.documents.models import Document, ReviewMilestone
 
 
@@ -72,7 +73,9 @@ def calendar_table(milestones: Iterable[ReviewMilestone]) -> tuple[list[str], li
     return headers, rows
 
 
-def calendar_ical(milestones: Iterable[ReviewMilestone], *, name: str, host: str) -> bytes:
+def calendar_ical(
+    milestones: Iterable[ReviewMilestone], *, name: str, host: str, link_base: str = ""
+) -> bytes:
     """An iCalendar feed: each review and each plan deadline as an all-day event."""
     from icalendar import Calendar, Event
 
@@ -93,7 +96,11 @@ def calendar_ical(milestones: Iterable[ReviewMilestone], *, name: str, host: str
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
             event.add("dtend", day + datetime.timedelta(days=1))
-            event.add("summary", summary % {"review": review, "symbol": m.document.symbol})
-            event.add("description", m.document.title)
+            # The feed leaves the system: a classified document is named by its mark only.
+            symbol = secrecy.outbound_document(m.document)
+            event.add("summary", summary % {"review": review, "symbol": symbol})
+            event.add("description", secrecy.outbound_title(m.document))
+            if link_base:
+                event.add("url", f"{link_base}/van-ban/{m.document_id}/")
             cal.add_component(event)
     return cal.to_ical()

@@ -62,7 +62,7 @@ def _edit(request: HttpRequest, rule: ReviewRule) -> HttpResponse:
     return render(
         request,
         "documents/rule_form.html",
-        {"form": form, "rule": rule, "audit": audit_rows(rule)},
+        {"form": form, "rule": rule, "audit": audit_rows(rule, reader=request.user)},
     )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from nqtrack.assignments.models import Task
 from nqtrack.assignments.selectors import with_status
 from nqtrack.assignments.status import CANCELLED, DONE
+from nqtrack.documents import secrecy
 from nqtrack.notifications.models import (
     DigestLog,
     Notification,
@@ -51,17 +52,20 @@ def _claim_review(review: Review, user: User, key: str, today: datetime.date) ->
 
 def _review_recipients(review: Review) -> list[User]:
     """The office staff (and administrators) of the committee holding the review, and the
-    office staff of its lead advisory body."""
+    office staff of its lead advisory body, who may know the reviewed document."""
     orgs = [review.committee_id, *([review.lead_body_id] if review.lead_body_id else [])]
-    return list(
-        User.objects.filter(
-            is_active=True, organization_id__in=orgs, role__in=(Role.OFFICE, Role.ADMIN)
-        ).order_by("pk")
-    )
+    users = User.objects.filter(
+        is_active=True, organization_id__in=orgs, role__in=(Role.OFFICE, Role.ADMIN)
+    ).select_related("organization")
+    return [u for u in users.order_by("pk") if secrecy.may_know(u, review.document)]
+
+
+# A digest line is what may leave the system: the in-app message says more to those cleared.
+Digest = dict[User, list[tuple[Notification, str]]]
 
 
 def remind_review_stages(
-    *, today: datetime.date, days_before: int, digest: dict[User, list[Notification]]
+    *, today: datetime.date, days_before: int, digest: Digest
 ) -> tuple[int, int]:
     """Remind the committee's office of the stage each open review has reached: before its
     deadline, on the day and weekly while overdue. Returns (sent, already sent)."""
@@ -69,7 +73,7 @@ def remind_review_stages(
     horizon = today + datetime.timedelta(days=max(days_before, 0))
     reviews = (
         Review.objects.filter(report_issued_on__isnull=True, milestone__plan_due_on__lte=horizon)
-        .select_related("document", "committee", "milestone", "round")
+        .select_related("document", "document__owner", "committee", "milestone", "round")
         .prefetch_related("meetings")
     )
     for review in reviews:
@@ -80,16 +84,16 @@ def remind_review_stages(
         if window is None:
             continue
         key = f"{stage.key}:{window}"
-        message = (
-            _("%(kind)s of %(symbol)s: “%(stage)s” due on %(date)s (%(state)s)")
-            % {
-                "kind": review.get_kind_display(),
-                "symbol": review.document.symbol,
-                "stage": STAGE_LABELS[stage.key],
-                "date": stage.due_on.strftime("%d/%m/%Y"),
-                "state": STATE_LABELS[stage.state],
-            }
-        )[:500]
+        text = _("%(kind)s of %(symbol)s: “%(stage)s” due on %(date)s (%(state)s)")
+        values = {
+            "kind": review.get_kind_display(),
+            "symbol": review.document.symbol,
+            "stage": STAGE_LABELS[stage.key],
+            "date": stage.due_on.strftime("%d/%m/%Y"),
+            "state": STATE_LABELS[stage.state],
+        }
+        message = (text % values)[:500]
+        outbound = (text % {**values, "symbol": secrecy.outbound_document(review.document)})[:500]
         for user in _review_recipients(review):
             if not _claim_review(review, user, key, today):
                 skipped += 1
@@ -97,12 +101,13 @@ def remind_review_stages(
             note = Notification.objects.create(
                 user=user, message=message, url=reverse("reviews:detail", args=[review.pk])
             )
-            digest[user].append(note)
+            digest[user].append((note, outbound))
             sent += 1
     return sent, skipped
 
 
-def _message(task: Task, key: str) -> str:
+def _message(task: Task, key: str, *, outbound: bool = False) -> str:
+    """The reminder's text; `outbound` for the e-mail, which never carries classified text."""
     due = task.due_on.strftime("%d/%m/%Y") if task.due_on else ""
     if key == BEFORE:
         text = _("Due on %(date)s: %(task)s")
@@ -110,7 +115,8 @@ def _message(task: Task, key: str) -> str:
         text = _("Due today (%(date)s): %(task)s")
     else:
         text = _("Overdue since %(date)s: %(task)s")
-    return (text % {"date": due, "task": task.text})[:500]
+    body = secrecy.outbound_task_text(task.source_document, task.text) if outbound else task.text
+    return (text % {"date": due, "task": body})[:500]
 
 
 def _claim(task: Task, user: User, key: str, today: datetime.date) -> bool:
@@ -128,22 +134,26 @@ def send_reminders(*, today: datetime.date, days_before: int | None = None) -> R
     days_before = settings.NQTRACK_REMIND_DAYS_BEFORE if days_before is None else days_before
     run = ReminderRun()
     tasks = (
-        with_status(Task.objects.select_related("lead"), today=today)
+        with_status(
+            Task.objects.select_related("lead", "source_document__owner"), today=today
+        )
         .exclude(status__in=[*DONE, CANCELLED])  # type: ignore[misc]
         .filter(due_on__isnull=False)
     )
     users_by_org: dict[int, list[User]] = defaultdict(list)
     for user in User.objects.filter(
         is_active=True, role__in=RECIPIENT_ROLES, organization__isnull=False
-    ):
+    ).select_related("organization"):
         users_by_org[user.organization_id].append(user)  # type: ignore[index]
-    digest: dict[User, list[Notification]] = defaultdict(list)
+    digest: Digest = defaultdict(list)
     with translation.override(settings.LANGUAGE_CODE):
         for task in tasks:
             key = reminder_key(due_on=task.due_on, today=today, days_before=days_before)
             if key is None:
                 continue
             for user in users_by_org.get(task.lead_id, []):
+                if not secrecy.may_know(user, task.source_document):
+                    continue  # below clearance: no reminder, no content
                 if not _claim(task, user, key, today):
                     run.skipped += 1
                     continue
@@ -152,7 +162,7 @@ def send_reminders(*, today: datetime.date, days_before: int | None = None) -> R
                     message=_message(task, key),
                     url=reverse("assignments:detail", args=[task.pk]),
                 )
-                digest[user].append(note)
+                digest[user].append((note, _message(task, key, outbound=True)))
                 run.reminders += 1
         run.review_reminders, review_skipped = remind_review_stages(
             today=today, days_before=days_before, digest=digest
@@ -166,7 +176,8 @@ def send_reminders(*, today: datetime.date, days_before: int | None = None) -> R
                     DigestLog.objects.create(user=user, day=today, items=len(notes))
             except IntegrityError:
                 continue  # today's digest already went out; the rest stays in-app
-            lines = "\n".join(f"- {n.message}" for n in notes)
+            site = settings.NQTRACK_SITE_URL.rstrip("/")
+            lines = "\n".join(f"- {line}\n  {site}{note.url}" for note, line in notes)
             outbox_enqueue(
                 to=user.email,
                 subject=_("NQTrack: %(n)s task reminders") % {"n": len(notes)},

@@ -61,7 +61,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "children": visible.filter(parent=org).order_by("valid_to", "name"),
             "predecessors": visible.filter(successor=org),
             "documents": documents_visible_to(request.user).filter(issuer=org)[:20],  # type: ignore[arg-type]
-            "audit": audit_rows(org, limit=50),
+            "audit": audit_rows(org, limit=50, reader=request.user),
             "can_manage": request.user.can_administer
             and (  # type: ignore[union-attr]
                 request.user.is_superuser or org.path.startswith(request.user.organization.path)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -87,10 +87,15 @@ def _filtered(request: HttpRequest, user: User) -> tuple[FilterForm, QuerySet[Ov
             symbol = data["document"].strip()
             qs = qs.filter(
                 id__in=OversightRound.objects.filter(
-                    Q(documents__symbol__iexact=symbol) | Q(conclusion__symbol__iexact=symbol)
+                    Q(documents__symbol__iexact=symbol) | Q(conclusion__symbol__iexact=symbol),
+                    Q(documents__in=documents_visible_to(user))
+                    | Q(conclusion__in=documents_visible_to(user)),
                 ).values("id")
             )
-    qs = qs.prefetch_related("documents", "targets").order_by("-period_start", "-id")
+    # Only the documents the user may know are named (secrecy policy).
+    qs = qs.prefetch_related(
+        Prefetch("documents", queryset=documents_visible_to(user)), "targets"
+    ).order_by("-period_start", "-id")
     return form, qs
 
 
@@ -320,7 +325,7 @@ def _detail_page(
                 findings=mine,
                 items=lines,
                 finding_form=bound.get(f"finding-{code}")
-                or (FindingForm(prefix=f"f-{code}", documents=round_docs) if writable else None),
+                or (FindingForm(prefix=f"f-{code}", documents=visible_docs) if writable else None),
                 remediation_form=bound.get(f"remediation-{code}")
                 or (
                     RemediationForm(
@@ -355,7 +360,7 @@ def _detail_page(
         "reopen_form": bound.get("reopen")
         or (ReopenForm() if office and status == CLOSED else None),
         "verification_labels": dict(Verification.choices),
-        "audit": audit_rows(rnd) if selectors.sees_whole_round(user, rnd) else None,
+        "audit": audit_rows(rnd, reader=user) if selectors.sees_whole_round(user, rnd) else None,
     }
     return render(request, "oversight/detail.html", context, status=400 if bound else 200)
 
@@ -372,7 +377,11 @@ def _target(rnd: OversightRound, code: str) -> Organization:
 def finding_add(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     user, rnd = _conducted(request, pk)
     target = _target(rnd, code)
-    form = FindingForm(request.POST, prefix=f"f-{code}", documents=rnd.documents.all())
+    form = FindingForm(
+        request.POST,
+        prefix=f"f-{code}",
+        documents=documents_visible_to(user).filter(pk__in=rnd.documents.values("pk")),
+    )
     if form.is_valid():
         try:
             services.finding_add(by=user, round=rnd, target=target, **form.cleaned_data)
