@@ -29,6 +29,7 @@ from nqtrack.assignments.selectors import (
     tasks_visible_to,
     with_status,
 )
+from nqtrack.core.api import ETAG, IF_MATCH, STALE, if_match_version, with_etag
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization
@@ -143,6 +144,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "quality_comment",
             "updates",
             "created_at",
+            "version",
         ]
         read_only_fields = [
             "deadline_kind",
@@ -151,6 +153,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "quality",
             "quality_comment",
             "created_at",
+            "version",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -243,7 +246,11 @@ class TaskExtensionsMixin:
         )
         return Response(ExtensionSerializer(created).data, status=201)
 
-    @extend_schema(request=ExtensionDecisionSerializer, responses=ExtensionSerializer)
+    @extend_schema(
+        request=ExtensionDecisionSerializer,
+        responses={200: ExtensionSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+    )
     @action(detail=True, methods=["post"], url_path=r"extensions/(?P<extension_id>\d+)/decide")
     def decide_extension(self, request: Request, pk: str, extension_id: str) -> Response:
         task = access_task_by_id(request.user, pk)  # type: ignore[arg-type]
@@ -255,18 +262,29 @@ class TaskExtensionsMixin:
         decided = services.extension_decide(
             by=request.user,
             request=extension,  # type: ignore[arg-type]
+            expected_version=if_match_version(request),
             **body.validated_data,
         )
-        return Response(ExtensionSerializer(decided).data)
+        return with_etag(Response(ExtensionSerializer(decided).data), decided.task)
 
-    @extend_schema(request=AssessmentSerializer, responses=TaskSerializer)
+    @extend_schema(
+        request=AssessmentSerializer,
+        responses={200: TaskSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+    )
     @action(detail=True, methods=["post"])
     def assess(self, request: Request, pk: str) -> Response:
         task = access_task_by_id(request.user, pk)  # type: ignore[arg-type]
         body = AssessmentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.task_assess(by=request.user, task=task, **body.validated_data)  # type: ignore[arg-type]
-        return Response(TaskSerializer(self.get_object(), context={"request": request}).data)  # type: ignore[attr-defined]
+        services.task_assess(
+            by=request.user,  # type: ignore[arg-type]
+            task=task,
+            expected_version=if_match_version(request),
+            **body.validated_data,
+        )
+        task = self.get_object()  # type: ignore[attr-defined]
+        return with_etag(Response(TaskSerializer(task, context={"request": request}).data), task)
 
 
 class TaskViewSet(
@@ -304,33 +322,59 @@ class TaskViewSet(
             by=request.user,
             task=task,
             event=event,  # type: ignore[arg-type]
+            expected_version=if_match_version(request),
             **body.validated_data,
         )
-        return Response(TaskSerializer(self.get_object(), context={"request": request}).data)
+        return self._task_response(request)
 
-    @extend_schema(request=TaskEventSerializer, responses=TaskSerializer)
+    def _task_response(self, request: Request) -> Response:
+        task = self.get_object()
+        return with_etag(Response(TaskSerializer(task, context={"request": request}).data), task)
+
+    @extend_schema(parameters=[ETAG])
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._task_response(request)
+
+    @extend_schema(
+        request=TaskEventSerializer,
+        responses={200: TaskSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
         return self._event(request, pk, "complete")
 
-    @extend_schema(request=TaskEventSerializer, responses=TaskSerializer)
+    @extend_schema(
+        request=TaskEventSerializer,
+        responses={200: TaskSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+    )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
         return self._event(request, pk, "reopen")
 
-    @extend_schema(request=TaskEventSerializer, responses=TaskSerializer)
+    @extend_schema(
+        request=TaskEventSerializer,
+        responses={200: TaskSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         return self._event(request, pk, "cancel")
 
-    @extend_schema(request=TaskEventSerializer, responses=TaskSerializer)
+    @extend_schema(
+        request=TaskEventSerializer,
+        responses={200: TaskSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
+    )
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str) -> Response:
         return self._event(request, pk, "restore")
 
     @extend_schema(
         request={"multipart/form-data": ProgressSerializer, "application/json": ProgressSerializer},
-        responses=TaskSerializer,
+        responses={200: TaskSerializer, 412: STALE},
+        parameters=[IF_MATCH, ETAG],
         description="Report progress: a note and, in a multipart body, evidence `files`.",
     )
     @action(detail=True, methods=["post"])
@@ -343,8 +387,9 @@ class TaskViewSet(
             task=task,  # type: ignore[arg-type]
             note=body.validated_data["note"],
             files=body.validated_data["files"],
+            expected_version=if_match_version(request),
         )
-        return Response(TaskSerializer(self.get_object(), context={"request": request}).data)
+        return self._task_response(request)
 
 
 class ExtractInputSerializer(serializers.Serializer):

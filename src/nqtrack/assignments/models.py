@@ -82,6 +82,8 @@ class Task(models.Model):
     quality = models.CharField(_("quality"), max_length=10, blank=True)
     quality_comment = models.TextField(_("quality comment"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Moved on by every service that changes the task (core.versioning): see Document.version.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         "organizations.User",
         null=True,

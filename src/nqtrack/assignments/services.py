@@ -29,6 +29,7 @@ from nqtrack.assignments.models import (
 from nqtrack.assignments.selectors import public_holidays, status_of
 from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
+from nqtrack.core.versioning import version_claim
 from nqtrack.documents.files import EVIDENCE_ACCEPTED, check_upload, sha256_of
 from nqtrack.documents.models import Document
 from nqtrack.organizations.models import Organization, User
@@ -111,9 +112,24 @@ def task_create(
 
 @transaction.atomic
 def task_transition(
-    *, by: User, task: Task, event: str, on: datetime.date | None = None, note: str = ""
+    *,
+    by: User,
+    task: Task,
+    event: str,
+    on: datetime.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> Task:
-    """Apply complete / cancel / reopen / restore, if the task's status allows it."""
+    """Apply complete / cancel / reopen / restore, if the task's status allows it.
+
+    `expected_version` (the version the user read) refuses the event if the task changed since.
+    """
+    if event in ("cancel", "restore") and not can_assign(by, task.assigned_by):
+        raise PermissionDenied(_("Only the assigning office may cancel or restore a task."))
+    if not can_report(by, task):
+        raise PermissionDenied(_("You may not report on this task."))
+    # Before the status check: a page that is out of date is told so, not judged on old data.
+    version_claim(task, expected_version)
     today = timezone.localdate()
     current = status_of(task, today=today)
     if event not in pipeline.allowed_events(current):
@@ -121,10 +137,6 @@ def task_transition(
             _("This cannot be done while the task is %(status)s.")
             % {"status": pipeline.STATUS_LABELS.get(current, current)}
         )
-    if event in ("cancel", "restore") and not can_assign(by, task.assigned_by):
-        raise PermissionDenied(_("Only the assigning office may cancel or restore a task."))
-    if not can_report(by, task):
-        raise PermissionDenied(_("You may not report on this task."))
     before = snapshot(task, AUDITED)
     if event == "complete":
         on = on or today
@@ -197,11 +209,17 @@ def evidence_store(
 
 @transaction.atomic
 def task_report_progress(
-    *, by: User, task: Task, note: str, files: Sequence[UploadedFile] = ()
+    *,
+    by: User,
+    task: Task,
+    note: str,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
 ) -> TaskUpdate:
     """The lead or a supporting unit reports what has been done, with evidence files."""
     if not can_report(by, task):
         raise PermissionDenied(_("You may not report on this task."))
+    version_claim(task, expected_version)
     if not note.strip():
         raise field_error("note", _("Write what has been done."))
     evidence_check(files)  # a bad file refuses the whole report before anything is written
@@ -267,11 +285,13 @@ def extension_decide(
     approve: bool,
     new_due_on: datetime.date | None = None,
     comment: str = "",
+    expected_version: int | None = None,
 ) -> ExtensionRequest:
     """The assigning office approves (with the new deadline) or refuses (with a reason)."""
     task = request.task
     if not can_assign(by, task.assigned_by):
         raise PermissionDenied(_("Only the assigning office decides on extensions."))
+    version_claim(task, expected_version)
     if request.decision != ExtensionDecision.PENDING:
         raise ValidationError(_("This request has already been decided."))
     if not approve and not comment.strip():
@@ -308,10 +328,18 @@ def extension_decide(
 
 
 @transaction.atomic
-def task_assess(*, by: User, task: Task, quality: str, comment: str = "") -> Task:
+def task_assess(
+    *,
+    by: User,
+    task: Task,
+    quality: str,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Task:
     """The review team's judgement of a finished task: met or not met, with a comment."""
     if not can_assign(by, task.assigned_by):
         raise PermissionDenied(_("Only the assigning office assesses quality."))
+    version_claim(task, expected_version)
     if quality not in Quality.values:
         raise field_error("quality", _("Choose met or not met."))
     if status_of(task, today=timezone.localdate()) not in pipeline.DONE:

@@ -157,6 +157,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The task version the page's form was rendered at (a stale one is refused)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
 def _done(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
     try:
         action()
@@ -186,6 +192,7 @@ def task_event(request: HttpRequest, pk: int, event: str) -> HttpResponse:
                 task=task,
                 note=form.cleaned_data["note"],
                 files=request.FILES.getlist("files"),
+                expected_version=_version(request),
             ),
         )
     return _done(
@@ -197,6 +204,7 @@ def task_event(request: HttpRequest, pk: int, event: str) -> HttpResponse:
             event=event,
             on=form.cleaned_data["on"],
             note=form.cleaned_data["note"],
+            expected_version=_version(request),
         ),
     )
 
@@ -228,7 +236,12 @@ def task_decide(request: HttpRequest, pk: int, extension_id: int) -> HttpRespons
     return _done(
         request,
         pk,
-        lambda: services.extension_decide(by=request.user, request=extension, **form.cleaned_data),
+        lambda: services.extension_decide(
+            by=request.user,
+            request=extension,
+            expected_version=_version(request),
+            **form.cleaned_data,
+        ),
     )
 
 
@@ -241,7 +254,11 @@ def task_assess(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose met or not met."))
         return redirect("assignments:detail", pk=pk)
     return _done(
-        request, pk, lambda: services.task_assess(by=request.user, task=task, **form.cleaned_data)
+        request,
+        pk,
+        lambda: services.task_assess(
+            by=request.user, task=task, expected_version=_version(request), **form.cleaned_data
+        ),
     )
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from nqtrack.core.api import ETAG, IF_MATCH, STALE, if_match_version, with_etag
 from nqtrack.documents import selectors, services
 from nqtrack.documents.filters import DocumentFilter
 from nqtrack.documents.models import Document, Field, ReviewKind, Urgency
@@ -75,8 +76,17 @@ class DocumentSerializer(serializers.ModelSerializer):
             "review_schedule",
             "created_at",
             "updated_at",
+            "version",
         ]
-        read_only_fields = ["id", "number", "doc_type", "status", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "number",
+            "doc_type",
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         extra_kwargs = {
             "full_text": {"required": False, "write_only": False},
             "type_name": {"required": False},
@@ -101,6 +111,16 @@ class DocumentSerializer(serializers.ModelSerializer):
         return values
 
 
+@extend_schema_view(
+    retrieve=extend_schema(parameters=[ETAG]),
+    create=extend_schema(parameters=[ETAG]),
+    update=extend_schema(
+        parameters=[IF_MATCH, ETAG], responses={200: DocumentSerializer, 412: STALE}
+    ),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH, ETAG], responses={200: DocumentSerializer, 412: STALE}
+    ),
+)
 class DocumentViewSet(viewsets.ModelViewSet):
     serializer_class = DocumentSerializer
     queryset = DocumentSerializer.Meta.model.objects.none()  # for the schema
@@ -116,16 +136,31 @@ class DocumentViewSet(viewsets.ModelViewSet):
     def get_object(self) -> Document:
         return selectors.access_document_by_id(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        document = self.get_object()
+        return with_etag(Response(self.get_serializer(document).data), document)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().create(request, *args, **kwargs)
+        return with_etag(response, self._saved)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().update(request, *args, **kwargs)
+        return with_etag(response, self._saved)
+
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.instance = services.document_register(
+        serializer.instance = self._saved = services.document_register(
             by=self.request.user, **serializer.validated_data
         )  # type: ignore[arg-type]
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("owner", None)
-        serializer.instance = services.document_update(
-            by=self.request.user, document=serializer.instance, **data
+        serializer.instance = self._saved = services.document_update(
+            by=self.request.user,
+            document=serializer.instance,
+            expected_version=if_match_version(self.request),
+            **data,
         )  # type: ignore[arg-type]
 
     def perform_destroy(self, instance: Document) -> None:

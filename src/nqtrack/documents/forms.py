@@ -60,6 +60,8 @@ class DocumentForm(forms.Form):
         label=_("Full text"), required=False, widget=forms.Textarea(attrs={"rows": 8})
     )
     file = forms.FileField(label=_("Attachment (PDF, DOCX, DOC)"), required=False)
+    # The version the form was opened at: a save against an older one is refused (editing only).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     upload_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

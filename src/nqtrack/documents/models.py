@@ -78,6 +78,9 @@ class Document(models.Model):
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Moved on by every service that changes the document (core.versioning): a form or an API
+    # client sends back the version it read, and a stale one is refused instead of overwriting.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

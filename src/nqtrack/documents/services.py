@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
 from nqtrack.core.text import fold_words
+from nqtrack.core.versioning import version_claim
 from nqtrack.documents import calendar
 from nqtrack.documents.files import check_upload, extract_text, sha256_of
 from nqtrack.documents.models import (
@@ -293,8 +294,10 @@ def document_update(
     document: Document,
     fields: Iterable[str] | None = None,
     review_overrides: Sequence[Override] | None = None,
+    expected_version: int | None = None,
     **values: Any,
 ) -> Document:
+    """Change a document; `expected_version` (the version the user read) refuses a stale edit."""
     allowed = {
         "issuer",
         "symbol",
@@ -311,6 +314,7 @@ def document_update(
         raise ValueError(f"not updatable here: {sorted(unknown)}")
     if not _can_manage(by, document.owner):
         raise PermissionDenied(_("You may not change this document."))
+    version_claim(document, expected_version)
     before = snapshot(document, AUDITED)
     before["fields"] = sorted(document.fields.values_list("slug", flat=True))
     before["review_overrides"] = [
@@ -352,6 +356,7 @@ def document_update(
 def attachment_add(*, by: User, document: Document, upload: UploadedFile) -> Attachment:
     if not _can_manage(by, document.owner):
         raise PermissionDenied(_("You may not change this document."))
+    version_claim(document, None)
     attachment = attachment_stage(by=by, upload=upload)
     attachment.document = document
     attachment.save(update_fields=["document"])
@@ -395,6 +400,7 @@ def _set_status(by: User, document: Document) -> None:
     status = _status_from_relations(document)
     if status != document.status:
         before = document.status
+        version_claim(document, None)
         document.status = status
         document.save(update_fields=["status", "updated_at"])
         audit_record(

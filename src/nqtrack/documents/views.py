@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
+from nqtrack.core.query import BadQuery
 from nqtrack.documents import selectors, services
 from nqtrack.documents.calendar_views import review_calendar, review_calendar_feed
 from nqtrack.documents.exports import document_table
@@ -50,6 +51,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     base = selectors.documents_visible_to(user).prefetch_related("fields")  # type: ignore[arg-type]
     filterset = DocumentFilter(request.GET, queryset=base)
+    if not filterset.is_valid():
+        raise BadQuery({n: [str(m) for m in e] for n, e in filterset.errors.items()})
     qs = filterset.qs
     sort = request.GET.get("sort", "")
     if sort in SORTS:
@@ -215,7 +218,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             issuer=document.issuer,
             exclude_id=document.pk,
         ),
-        "audit": audit_rows(document),
+        "audit": audit_rows(document, reader=request.user),
         "can_manage": can_manage,
         "relation_form": RelationForm(),
         "today": timezone.localdate(),
@@ -249,13 +252,19 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "interim_1": overrides.get(("interim", 1)),
         "interim_2": overrides.get(("interim", 2)),
         "final_1": overrides.get(("final", 1)),
+        "version": document.version,
     }
     if request.method == "POST":
         form = DocumentForm(request.POST, request.FILES, user=user, initial=initial)  # type: ignore[arg-type]
         if form.is_valid():
             values = form.service_values()
             try:
-                services.document_update(by=user, document=document, **values)  # type: ignore[arg-type]
+                services.document_update(
+                    by=user,  # type: ignore[arg-type]
+                    document=document,
+                    expected_version=form.cleaned_data.get("version"),
+                    **values,
+                )
                 if form.cleaned_data.get("file"):
                     services.attachment_add(
                         by=user,
