@@ -17,6 +17,7 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from nqtrack.assignments import services as task_services
@@ -280,3 +281,17 @@ def test_the_calendar_feed_names_a_classified_document_by_its_mark_only(world):
             if name == "creator":
                 assert MARKS[0].symbol in text
                 assert text.count("BEGIN:VEVENT") >= 2 * len(MARKS)
+
+
+def test_registering_a_classified_documents_identity_again_reveals_nothing_of_it(world, tree):
+    readers, docs = world
+    normal_office = UserFactory(organization=tree.tu, role=Role.OFFICE)
+    with pytest.raises(ValidationError) as exc:
+        register(normal_office, "771-NQ/TU", tree.tu, D(2024, 2, 15), title="về một chủ đề")
+    message = " ".join(exc.value.message_dict["symbol"])
+    for needle in ("771", "Quokka", "Mật", "mật", "registered", "đã được đăng ký"):
+        assert needle not in message, message
+    # Whoever may know it is told plainly, with its symbol.
+    with pytest.raises(ValidationError) as plain:
+        register(tree.province_office, "771-NQ/TU", tree.tu, D(2024, 2, 15), title="về chủ đề")
+    assert "771-NQ/TU" in " ".join(plain.value.message_dict["symbol"])
