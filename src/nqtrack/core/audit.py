@@ -88,6 +88,7 @@ ACTION_LABELS = {
     "refused": _("change refused"),
     "merge": _("merged"),
     "calendar_token": _("calendar address created"),
+    "login_unlock": _("login unlocked"),
     "complete": _("marked as done"),
     "reopen": _("reopened"),
     "cancel": _("cancelled"),
@@ -130,6 +131,7 @@ EXTRA_FIELD_LABELS = {
     "attachments": _("attachments"),
     "relation": _("relation"),
     "review_overrides": _("review dates fixed by the document"),
+    "failed_logins": _("failed logins"),
 }
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
