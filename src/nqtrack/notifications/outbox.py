@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from nqtrack.core.env import env_int
-from nqtrack.jobs.queue import enqueue_on_commit, task_waiting
+from nqtrack.jobs.queue import runs_immediately, task_waiting
 from nqtrack.notifications.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -57,16 +58,25 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 
 def outbox_enqueue(*, to: str, subject: str, body: str) -> OutboxMessage:
     """Store an e-mail to `to`; a background task sends it once the transaction commits."""
-    from nqtrack.notifications.tasks import send_due_mail
-
     message = OutboxMessage.objects.create(
         to=to[:254],
         subject=" ".join(subject.split())[:255],
         body=body,
         next_attempt_at=timezone.now(),
     )
-    enqueue_on_commit(send_due_mail)
+    _send_soon()
     return message
+
+
+def _send_soon() -> None:
+    """Have the sending task run soon: at once with the immediate backend; otherwise on
+    commit, unless a run is already waiting (a digest of 500 users queues one task)."""
+    from nqtrack.notifications.tasks import send_due_mail
+
+    if runs_immediately(send_due_mail):
+        send_due_mail.enqueue()
+    else:
+        transaction.on_commit(outbox_kick)
 
 
 @dataclass
@@ -178,7 +188,5 @@ def outbox_retry(*, ids: list[int]) -> int:
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
     if updated:
-        from nqtrack.notifications.tasks import send_due_mail
-
-        enqueue_on_commit(send_due_mail)
+        _send_soon()
     return updated

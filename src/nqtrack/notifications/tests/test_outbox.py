@@ -115,3 +115,24 @@ def test_after_the_last_attempt_a_message_is_failed_listed_for_admins_and_can_be
     message.refresh_from_db()
     assert message.status == "sent"
     assert OutboxMessage.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_many_messages_queue_one_sending_task_that_sends_them_all(
+    settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    from nqtrack.notifications.tasks import send_due_mail
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            outbox_enqueue(to=f"u{n}@xa-a.vn", subject=SUBJECT, body="…")
+
+    assert DBTaskResult.objects.filter(task_path=send_due_mail.module_path).count() == 1
+    assert mail.outbox == []  # nothing leaves before a worker runs the task
+
+    assert send_due_mail.call() == {"sent": 3, "delayed": 0, "failed": 0}
+    assert sorted(m.to[0] for m in mail.outbox) == ["u0@xa-a.vn", "u1@xa-a.vn", "u2@xa-a.vn"]

@@ -67,6 +67,7 @@ class HeartbeatWorker(Worker):
                 worker_stopped(worker_id=self.worker_id, now=timezone.now())
             except Exception:
                 logger.warning("worker %s: could not record the stop", self.worker_id)
+            set_worker_id(None)
 
 
 class Command(LibraryCommand):
