@@ -254,7 +254,7 @@ def test_a_changed_archive_is_refused_before_anything_is_written(tmp_path, setti
         call_command("restore", str(tampered))
     out = io.StringIO()
     call_command("restore", str(archive), check=True, stdout=out)
-    assert "2" in out.getvalue()  # the dump and the attachment
+    assert "2 tệp khớp" in out.getvalue()  # the dump and the attachment
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
