@@ -572,6 +572,14 @@ def _load_sqlite(connection: BaseDatabaseWrapper, dump: Path) -> None:
         connection.close()
         connection.ensure_connection()
         source.backup(connection.connection)  # type: ignore[attr-defined]
+    except sqlite3.Error as exc:
+        raise _error(
+            gettext_noop(
+                "SQLite could not load the copy (%(detail)s): stop the web server and the "
+                "workers that use this database, then try again."
+            ),
+            detail=exc,
+        ) from exc
     finally:
         source.close()
         connection.close()
@@ -605,6 +613,9 @@ def backup_restore(
     connection = connections[using]
     with tempfile.TemporaryDirectory(prefix="nqtrack-restore-") as work:
         with _open_archive(archive) as tar:
+            # Media first: if that fails, the database is untouched and a second run accepts
+            # the files already in place; the database load is then all or nothing.
+            _restore_media(tar, manifest, media_root)
             tar.extract(manifest.dump.path, path=work, filter="data")
             dump = Path(work) / manifest.dump.path
             if manifest.database_vendor == "postgresql":
@@ -612,7 +623,6 @@ def backup_restore(
             else:
                 _load_sqlite(connection, dump)
             dump.unlink()
-            _restore_media(tar, manifest, media_root)
     found = _count_rows(connection)
     tables = [
         Comparison(table, str(rows), str(found.get(table, gettext("missing"))))
