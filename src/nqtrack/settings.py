@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page's invalid query string (core.query.BadQuery) becomes a 400 page listing the errors.
+    "nqtrack.core.query.BadQueryMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the login page with its message.
     "axes.middleware.AxesMiddleware",
@@ -311,6 +313,11 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` checks the deployment (settings, HTTPS); the schema's own quality is
     # checked by the API tests, so its generation warnings stay out of the deploy check.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # Every operation documents its error responses (core.api.error_responses_hook).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nqtrack.core.api.error_responses_hook",
+    ],
 }
 
 LOGGING = {

@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nqtrack.analytics.filters import DashboardQuery
 from nqtrack.analytics.selectors import STATUSES, Row, task_rollup
 from nqtrack.assignments.status import STATUS_LABELS
 from nqtrack.core.exports import xlsx_response
-from nqtrack.core.tabular import parse_iso_or_vn_date
+from nqtrack.core.query import page_query
 from nqtrack.documents.selectors import access_document_by_id, implementing_documents
 from nqtrack.organizations.selectors import access_organization_by_code
 
@@ -35,18 +36,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.organization is None:  # type: ignore[union-attr]
         raise Http404
-    code = request.GET.get("org") or user.organization.code  # type: ignore[union-attr]
+    query = page_query(request, DashboardQuery).cleaned_data
+    code = query["org"] or user.organization.code  # type: ignore[union-attr]
     root = access_organization_by_code(user, code)  # type: ignore[arg-type]
     if not root.path.startswith(user.organization.path) and not user.is_superuser:  # type: ignore[union-attr]
         raise Http404  # ancestors are visible as context, not as statistics
     today = timezone.localdate()
-    as_of = parse_iso_or_vn_date(request.GET.get("ngay", "")) or today
+    as_of = query["ngay"] or today
     if as_of > today:
         as_of = today
     document = None
     documents = None
-    if request.GET.get("van-ban"):
-        document = access_document_by_id(user, request.GET["van-ban"])  # type: ignore[arg-type]
+    if query["van-ban"]:
+        document = access_document_by_id(user, query["van-ban"])  # type: ignore[arg-type]
         documents = implementing_documents(document)
     rollup = task_rollup(user, root, today=as_of, documents=documents)  # type: ignore[arg-type]
     tables = {
@@ -55,7 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "fields": (rollup.by_field, _("Field")),
         "late": (rollup.late_by_lead, _("Lead unit")),
     }
-    export = request.GET.get("export")
+    export = query["export"]
     if export in tables:
         rows, first = tables[export]
         headers, body = _table(rows, first)

@@ -95,3 +95,71 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.Throttled):
         exc = throttled(exc)
     return drf_exception_handler(exc, context)
+
+
+# Error bodies as the exception handler writes them: `{"detail": "..."}`, or for invalid input
+# `{"field": ["message"], ...}` (nested for lists of objects), or both for a malformed body.
+ERROR_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": {
+        "type": "object",
+        "description": "401, 403, 404, 405, 406, 412, 415: what went wrong, in one sentence.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationError": {
+        "type": "object",
+        "description": 'Invalid input: `{"field": ["message"]}`, `non_field_errors` for errors '
+        'tied to no field, or `{"detail": "..."}` for a body that cannot be read.',
+        "additionalProperties": True,
+    },
+}
+ERROR_RESPONSES: dict[str, tuple[str, str]] = {
+    "400": ("ValidationError", "Invalid input or query parameters; nothing was written."),
+    "401": ("Error", "Not logged in."),
+    "403": ("Error", "Logged in, but not allowed to do this."),
+    "404": ("Error", "Not found, or outside what the user may see."),
+}
+BODY_ERROR_RESPONSES: dict[str, tuple[str, str]] = {
+    "415": ("Error", "The body is not in a media type the operation accepts."),
+}
+
+
+def error_responses_hook(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation documents the errors it can answer
+    (400, 401, 403, 404, and 415 when it takes a body), so that clients and the schemathesis pass
+    know them. A response an operation documents itself is kept."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in ERROR_SCHEMAS.items():
+        schemas.setdefault(name, schema)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            wanted = dict(ERROR_RESPONSES)
+            if "requestBody" in operation:
+                wanted.update(BODY_ERROR_RESPONSES)
+            documented = responses.get("400", {}).get("content", {}).get("application/json")
+            if documented and "schema" in documented:
+                # A result body that is also a 400 (rows refused): or a plain validation error.
+                documented["schema"] = {
+                    "anyOf": [
+                        documented["schema"],
+                        {"$ref": "#/components/schemas/ValidationError"},
+                    ]
+                }
+            for status, (schema_name, description) in wanted.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{schema_name}"}
+                            }
+                        },
+                    },
+                )
+    return result

@@ -16,7 +16,9 @@ class DocumentFilter(django_filters.FilterSet):
     doc_type = django_filters.CharFilter(label=_("Type"))
     issuer = django_filters.CharFilter(field_name="issuer__code", label=_("Issuer"))
     owner = django_filters.CharFilter(field_name="owner__code", label=_("Registry"))
-    year = django_filters.NumberFilter(field_name="signed_on", lookup_expr="year", label=_("Year"))
+    year = django_filters.NumberFilter(
+        field_name="signed_on", lookup_expr="year", label=_("Year"), min_value=1900, max_value=2200
+    )
     field = django_filters.CharFilter(field_name="fields__slug", distinct=True, label=_("Field"))
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices, label=_("Status"))
     security_level = django_filters.ChoiceFilter(
@@ -45,4 +47,7 @@ class DocumentFilter(django_filters.FilterSet):
         ]
 
     def search(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
-        return selectors.document_search(queryset, value).order_by("-search_rank", "-signed_on")
+        found = selectors.document_search(queryset, value)
+        if "search_rank" not in found.query.annotations:  # no word to look for (e.g. "'")
+            return found
+        return found.order_by("-search_rank", "-signed_on")

@@ -77,7 +77,9 @@ class OversightRoundSerializer(serializers.ModelSerializer):
     )
     team = TeamMemberSerializer(many=True, required=False)
     status = serializers.SerializerMethodField()
-    closed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    closed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = OversightRound

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
+from nqtrack.core.query import page_query
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization, User
@@ -29,6 +30,7 @@ from nqtrack.reporting.selectors import round_stats
 from nqtrack.reviews import forms as review_forms
 from nqtrack.reviews import selectors, services
 from nqtrack.reviews.appendix import appendix_tables, as_of_day
+from nqtrack.reviews.filters import ReviewListQuery
 from nqtrack.reviews.labels import STAGE_LABELS, STATE_LABELS
 from nqtrack.reviews.models import QuestionKind, Review
 from nqtrack.reviews.report_docx import review_report_docx
@@ -74,21 +76,22 @@ def _org(user: User, code: str) -> Organization | None:
 def review_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     today = timezone.localdate()
+    query = page_query(request, ReviewListQuery).cleaned_data
     qs = selectors.reviews_visible_to(user).select_related("round")
-    if request.GET.get("kind") in ("interim", "final"):
-        qs = qs.filter(milestone__kind=request.GET["kind"])
-    if request.GET.get("year", "").isdigit():
-        qs = qs.filter(milestone__due_on__year=int(request.GET["year"]))
-    if request.GET.get("committee"):
-        qs = qs.filter(committee__code=request.GET["committee"])
+    if query["kind"]:
+        qs = qs.filter(milestone__kind=query["kind"])
+    if query["year"]:
+        qs = qs.filter(milestone__due_on__year=query["year"])
+    if query["committee"]:
+        qs = qs.filter(committee__code=query["committee"])
     rows = []
     for review in qs.prefetch_related("meetings", "questions")[:2000]:
         stage = current_stage(selectors.stages_of(review, today=today))
         rows.append((review, stage))
-    if request.GET.get("state") == "late":
+    if query["state"] == "late":
         rows = [(r, s) for r, s in rows if s is not None and s.late]
     labels, states = stage_labels(), state_labels()
-    if request.GET.get("export") == "xlsx":
+    if query["export"] == "xlsx":
         return xlsx_response(
             "so-ket-tong-ket.xlsx",
             _("Reviews"),
@@ -105,7 +108,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
                 for r, s in rows
             ],
         )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 50).get_page(query["page"])
     return render(
         request,
         "reviews/list.html",

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
+from nqtrack.core.query import page_query
 from nqtrack.dissemination import essays, importing, services
 from nqtrack.dissemination.access import can_manage_unit
+from nqtrack.dissemination.filters import DocumentQuery
 from nqtrack.dissemination.forms import (
     CellDocumentForm,
     EssayQuestionForm,
@@ -396,8 +398,9 @@ def question_list(request: HttpRequest) -> HttpResponse:
     qs = essay_questions_visible_to(user).order_by(
         "-document__signed_on", "organization__path", "id"
     )
-    if request.GET.get("van-ban", "").isdigit():
-        qs = qs.filter(document_id=int(request.GET["van-ban"]))
+    document_id = page_query(request, DocumentQuery).cleaned_data["van-ban"]
+    if document_id:
+        qs = qs.filter(document_id=document_id)
     form = None
     if can_write(user):
         form = EssayQuestionForm(request.POST or None, user=user)

@@ -1,0 +1,126 @@
+"""A bounded schemathesis pass over the whole API, in-process through WSGI.
+
+Every operation of `/api/v1/schema/` is called with generated data, valid (positive) and invalid
+(negative), as the demo province's office and as its administrator (token authentication). The
+responses must not be server errors and must match the schema: status codes, content types and
+bodies. Invalid requests must be refused. The calls go through Django's WSGI application inside
+the test's transaction, so whatever the fuzzer writes is rolled back with the test, on SQLite as
+on PostgreSQL.
+
+`make fuzz` runs the same checks with more examples and several seeds (`NQTRACK_FUZZ_EXAMPLES`,
+`NQTRACK_FUZZ_SEEDS`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.errors import Unsatisfiable
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from nqtrack.demo.loader import demo_load
+from nqtrack.organizations.models import User
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+EXAMPLES = int(os.environ.get("NQTRACK_FUZZ_EXAMPLES", "3"))
+SEEDS = [int(s) for s in os.environ.get("NQTRACK_FUZZ_SEEDS", "20251203").split(",")]
+ROLES = {"office": "vanphong", "admin": "quantri"}
+
+
+@pytest.fixture
+def tokens(db: None) -> dict[str, str]:
+    demo_load()
+    return {
+        role: Token.objects.create(user=User.objects.get(username=username)).key
+        for role, username in ROLES.items()
+    }
+
+
+def _run_operation(
+    operation: Any, mode: GenerationMode, headers: dict[str, str], run_seed: int
+) -> tuple[int, list[str]]:
+    failures: list[str] = []
+    calls = 0
+
+    @seed(run_seed)
+    @settings(
+        max_examples=EXAMPLES,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],  # no shrinking: every failure is listed once
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def run(case: Any) -> None:
+        nonlocal calls
+        calls += 1
+        try:
+            response = case.call(headers=headers)
+        except Exception as exc:  # noqa: BLE001 - an exception in the app is a server error
+            failures.append(f"{case.method} {case.formatted_path}: {type(exc).__name__}: {exc}")
+            return
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - a group of failed checks
+            summary = str(exc).strip().splitlines()
+            failures.append(
+                f"{mode.value} {case.method} {case.formatted_path} -> {response.status_code}: "
+                + " | ".join(line for line in summary[:12] if line.strip())
+            )
+
+    try:
+        run()
+    except Unsatisfiable:
+        pass  # no invalid request can be built for it (e.g. no parameter at all)
+    return calls, failures
+
+
+def test_the_api_gives_no_server_error_and_keeps_to_its_schema(
+    tokens: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(logging.getLogger("django.request"), "level", logging.CRITICAL)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application())
+    started = time.monotonic()
+    failures: list[str] = []
+    calls: Counter[str] = Counter()
+    spent: Counter[str] = Counter()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for run_seed in SEEDS:
+        for role, key in tokens.items():
+            headers = {"Authorization": f"Token {key}"}
+            for operation in operations:
+                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                    op_started = time.monotonic()
+                    n, found = _run_operation(operation, mode, headers, run_seed)
+                    spent[operation.label] += time.monotonic() - op_started
+                    calls[mode.value] += n
+                    failures += [f"[{role}] {f}" for f in found]
+    print(
+        f"\n{len(operations)} operations, {sum(calls.values())} calls ({dict(calls)}), "
+        f"{len(failures)} failures in {time.monotonic() - started:.0f} s; slowest: "
+        + ", ".join(f"{label} {seconds:.1f} s" for label, seconds in spent.most_common(5))
+    )
+    assert len(operations) > 50
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(sorted(failures))

@@ -1,0 +1,19 @@
+"""The query parameters of the review pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nqtrack.core.query import ChoiceOrEmptyField, CodeField, ExportField, PageField, YearField
+
+
+class ReviewListQuery(forms.Form):
+    kind = ChoiceOrEmptyField(
+        label=_("Kind"), choices=[("interim", _("interim")), ("final", _("final"))]
+    )
+    year = YearField(label=_("Year"))
+    committee = CodeField(label=_("Committee"))
+    state = ChoiceOrEmptyField(label=_("State"), choices=[("late", _("late"))])
+    export = ExportField("xlsx")
+    page = PageField()
