@@ -157,7 +157,9 @@ def test_under_gunicorn_a_database_that_does_not_answer_is_a_503_that_leaks_noth
         answer = None
         for _attempt in range(150):  # wait for the server to listen, at most ~30 s
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as ok:
+                    answer = (ok.status, ok.read().decode())
+                    break
             except urllib.error.HTTPError as error:
                 answer = (error.code, error.read().decode())
                 break
