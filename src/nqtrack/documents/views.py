@@ -127,7 +127,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
             try:
                 staged = services.attachment_stage(by=user, upload=upload)  # type: ignore[arg-type]
             except ValidationError as exc:
-                apply_errors(form, exc)
+                # The form is not bound yet: the file's refusal is shown like a missing file.
+                messages.error(request, " ".join(exc.messages))
             else:
                 initial = _prefill_from(staged, user)
                 initial["upload_token"] = signing.dumps(staged.pk, salt=STAGE_SALT)

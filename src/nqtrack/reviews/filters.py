@@ -6,12 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nqtrack.core.query import ChoiceOrEmptyField, CodeField, ExportField, PageField, YearField
+from nqtrack.documents.models import ReviewKind
 
 
 class ReviewListQuery(forms.Form):
-    kind = ChoiceOrEmptyField(
-        label=_("Kind"), choices=[("interim", _("interim")), ("final", _("final"))]
-    )
+    kind = ChoiceOrEmptyField(label=_("Kind"), choices=ReviewKind.choices)
     year = YearField(label=_("Year"))
     committee = CodeField(label=_("Committee"))
     state = ChoiceOrEmptyField(label=_("State"), choices=[("late", _("late"))])

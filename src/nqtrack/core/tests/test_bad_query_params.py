@@ -293,3 +293,69 @@ def test_no_page_or_endpoint_answers_500_to_bad_query_or_path_parameters(
     print(f"{len(found)} URLs, {tried} requests")
     assert len(found) > 100  # the walk found the whole site
     assert not failures, f"{len(failures)} of {tried} requests failed:\n" + "\n".join(failures)
+
+
+# Files that are not what their name says, or are broken inside.
+BAD_FILES = {
+    "not-a-pdf.pdf": b"just some text, not a PDF",
+    "broken.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage\x00\xff%%EOF",
+    "truncated.pdf": b"%PDF-1.4\n",
+    "broken.docx": b"PK\x03\x04" + b"\x00" * 40 + b"not a zip archive",
+    "empty.docx": b"",
+    "notes.txt": b"plain text",
+    "image.docx": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_prefill_from_a_bad_file_shows_a_vietnamese_error_and_keeps_nothing(tree, client, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(tree.province_office)
+    upload = SimpleUploadedFile(name, BAD_FILES[name], content_type="application/octet-stream")
+    response = client.post(
+        "/van-ban/dang-ky/",
+        {"action": "prefill", "file": upload},
+        HTTP_ACCEPT_LANGUAGE="vi",
+    )
+    assert response.status_code == 200
+    errors = [m.message for m in response.context["messages"] if m.level_tag == "error"]
+    assert errors, "the page says why the file was not read"
+    assert any("tệp" in e.lower() for e in errors), errors  # in Vietnamese
+    assert errors[0] in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["31/02/2025", "2025-02-31", "abc", "99999999999999999999"])
+def test_an_impossible_statistics_day_is_a_400_page_saying_so_in_vietnamese(tree, client, day):
+    client.force_login(tree.province_office)
+    response = client.get("/thong-ke/", {"ngay": day}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Hãy nhập một ngày có thật, dạng dd/mm/yyyy." in page
+    assert 'href="/thong-ke/"' in page  # the way back to the page without filters
+
+
+def test_a_repeated_or_out_of_range_filter_of_a_page_is_a_400(tree, client):
+    client.force_login(tree.province_office)
+    assert client.get("/thong-ke/?ngay=01/01/2025&ngay=02/01/2025").status_code == 400
+    assert client.get("/so-ket-tong-ket/", {"year": "0"}).status_code == 400
+    assert client.get("/van-ban/", {"year": "99999999999999999999"}).status_code == 400
+    assert client.get("/so-ket-tong-ket/", {"year": "2025", "kind": "final"}).status_code == 200
+
+
+def test_a_bad_api_filter_is_a_400_naming_the_parameter_in_vietnamese(tree, client):
+    client.force_login(tree.province_office)
+    response = client.get("/api/v1/tasks/", {"due_from": "31/02/2025"}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert list(response.json()) == ["due_from"]
+    response = client.get("/api/v1/documents/", {"q": "nghị\x00quyết"})
+    assert response.status_code == 400
+    assert response.json() == {"q": ["Không được dùng ký tự rỗng (NUL)."]}
+
+
+def test_an_api_address_no_route_matches_answers_404_in_json(tree, client):
+    client.force_login(tree.province_office)
+    response = client.get("/api/v1/documents/1.5/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy."}
