@@ -195,10 +195,10 @@ def test_the_member_import_dry_run_lists_each_bad_row_then_imports_all(client, w
     good = xlsx_bytes(headers, [["N-01", "Lê Văn A", "A-CB1", "01/02/1980"]])
     checked = text_of(client.post(url, {"file": SimpleUploadedFile("dv.xlsx", good)}))
     assert "Tệp hợp lệ" in checked and "1 đảng viên sẽ được thêm" in checked
-    done = client.post(url, {"step": "apply"}, follow=True)
+    done = client.post(url, {"step": "apply"}, follow=True)  # a job, on its own page
 
     assert Member.objects.get(code="N-01").birth_date == D(1980, 2, 1)
-    assert "N-01" in text_of(done)
+    assert "Đã nhập danh sách đảng viên: thêm mới 1, cập nhật 0." in text_of(done)
 
 
 # Sessions and the attendance import ------------------------------------------------------

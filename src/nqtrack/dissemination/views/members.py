@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
-from nqtrack.dissemination import importing, services
+from nqtrack.dissemination import importing, jobs, services
 from nqtrack.dissemination.access import can_manage_unit, units_managed_by
 from nqtrack.dissemination.forms import EXEMPTION_FILTERS, ImportForm, MemberForm
-from nqtrack.dissemination.models import EXEMPTION_FIELDS, Exemption, Sex
+from nqtrack.dissemination.models import EXEMPTION_FIELDS, Exemption, ImportKind, Sex
 from nqtrack.dissemination.selectors import (
     access_member_by_code,
     access_rollup_root,
@@ -257,29 +257,22 @@ def member_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The checked file has expired; upload it again."))
             return redirect("dissemination:member-import")
         info, path = found
-        try:
+        try:  # a register of 300,000 members is written by a background job, all or nothing
             with path.open("rb") as handle:
-                report = importing.members_import_check(
-                    by=user, scope=scope, upload=handle, filename=info["name"]
+                job = jobs.start_import_job(
+                    by=user,
+                    kind=ImportKind.MEMBERS,
+                    organization=scope,
+                    upload=ContentFile(handle.read()),
+                    filename=info["name"],
                 )
-            report = importing.members_import_apply(by=user, scope=scope, report=report)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(
                 request, _("Nothing was imported: %(error)s") % {"error": error_text(exc)}
             )
-        else:
-            if report.ok:
-                drop_pending(request, PENDING_MEMBERS)
-                messages.success(
-                    request,
-                    _("Members imported: %(created)s added, %(updated)s updated.")
-                    % {
-                        "created": report.counts.get("created", 0),
-                        "updated": report.counts.get("updated", 0),
-                    },
-                )
-                return redirect("dissemination:members")
-            messages.error(request, _("Nothing was imported: the file has errors."))
+            return redirect("dissemination:member-import")
+        drop_pending(request, PENDING_MEMBERS)
+        return redirect("dissemination:job", pk=job.pk)
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         drop_pending(request, PENDING_MEMBERS)
