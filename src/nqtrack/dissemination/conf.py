@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from nqtrack.core.env import env_int, env_list, env_str
+from nqtrack.core.env import env_int, env_list
 from nqtrack.dissemination.rules import AgeThresholds, GradeScale
 
 
@@ -56,22 +56,6 @@ def grade_scale() -> GradeScale:
             f"NQTRACK_ESSAY_GRADE_THRESHOLDS must decrease within 0–10, not {raw!r}"
         )
     return GradeScale(good=good, fair=fair, average=average)
-
-
-IMPORT_RUNNERS = ("thread", "command", "sync")
-
-
-def import_runner() -> str:
-    """How an import started from a web request runs.
-
-    "thread" (default): in a thread started when the request's transaction commits;
-    "command": left queued for `nqtrack run_import_jobs` (cron or a supervisor loop);
-    "sync": inside the request (small installations, tests).
-    """
-    value = str(_setting("NQTRACK_IMPORT_RUNNER", env_str("NQTRACK_IMPORT_RUNNER", "thread")))
-    if value not in IMPORT_RUNNERS:
-        raise ImproperlyConfigured(f"NQTRACK_IMPORT_RUNNER must be one of {IMPORT_RUNNERS}")
-    return value
 
 
 def import_progress_every() -> int:
