@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Read-only roles (viewers) change nothing, on any page (core.access).
+    "nqtrack.core.access.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A page's invalid query string (core.query.BadQuery) becomes a 400 page listing the errors.
@@ -273,7 +275,10 @@ REST_FRAMEWORK = {
         "nqtrack.core.throttling.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "nqtrack.core.access.ReadOnlyRolesCannotWrite",
+    ],
     "DEFAULT_PAGINATION_CLASS": "nqtrack.core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

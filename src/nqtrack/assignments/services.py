@@ -29,10 +29,11 @@ from nqtrack.assignments.models import (
 from nqtrack.assignments.selectors import public_holidays, status_of
 from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
+from nqtrack.core.uploads import CheckedFile
 from nqtrack.core.versioning import version_claim
-from nqtrack.documents.files import EVIDENCE_ACCEPTED, check_upload, sha256_of
+from nqtrack.documents.files import EVIDENCE_ACCEPTED, check_upload
 from nqtrack.documents.models import Document
-from nqtrack.organizations.models import Organization, User
+from nqtrack.organizations.models import Organization, Role, User
 
 AUDITED = ("text", "lead", "deadline_text", "due_on", "product", "completed_on", "cancelled")
 
@@ -56,9 +57,11 @@ def can_assign(by: User, assigned_by: Organization) -> bool:
 
 
 def can_report(by: User, task: Task) -> bool:
-    """The lead unit's users report on a task; so does the assigning office."""
+    """The lead unit's users report on a task; so does the assigning office. Viewers read."""
     if can_assign(by, task.assigned_by):
         return True
+    if by.role == Role.VIEWER and not by.is_superuser:
+        return False
     return by.organization is not None and task.lead.path.startswith(by.organization.path)
 
 
@@ -168,8 +171,9 @@ def task_transition(
 MAX_EVIDENCE_FILES = 10
 
 
-def evidence_check(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str, int, str]]:
-    """Every file checked before any is stored: (upload, content type, size, SHA-256)."""
+def evidence_check(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile, CheckedFile]]:
+    """Every file checked by its content before any is stored (each renamed to its safe
+    name)."""
     if len(uploads) > MAX_EVIDENCE_FILES:
         raise field_error(
             "files",
@@ -177,8 +181,7 @@ def evidence_check(uploads: Sequence[UploadedFile]) -> list[tuple[UploadedFile, 
         )
     checked = []
     for upload in uploads:
-        _ext, content_type, size = check_upload(upload, EVIDENCE_ACCEPTED)
-        checked.append((upload, content_type, size, sha256_of(upload)))
+        checked.append((upload, check_upload(upload, EVIDENCE_ACCEPTED)))
     return checked
 
 
@@ -191,16 +194,16 @@ def evidence_store(
 ) -> list[Evidence]:
     """Store checked evidence files on a task (inside the caller's transaction)."""
     stored = []
-    for upload, content_type, size, digest in evidence_check(uploads):
+    for upload, checked in evidence_check(uploads):
         stored.append(
             Evidence.objects.create(
                 task=task,
                 update=update,
                 file=upload,
-                original_name=(upload.name or "")[:255],
-                content_type=content_type,
-                size=size,
-                sha256=digest,
+                original_name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
                 uploaded_by=by,
             )
         )

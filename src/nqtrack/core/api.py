@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
@@ -163,3 +164,9 @@ def error_responses_hook(
                     },
                 )
     return result
+
+
+def require_write(request: Any, allowed: bool) -> None:
+    """Refuse a write before its input is read, so that a refusal never depends on the body."""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not allowed:
+        raise exceptions.PermissionDenied(_("You may not change this record."))

@@ -16,8 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from nqtrack.core.api import require_write
 from nqtrack.core.errors import field_error
 from nqtrack.dissemination import importing, jobs, rollups, selectors, services, sessions
+from nqtrack.dissemination.access import can_manage_unit
 from nqtrack.dissemination.api_common import (
     DryRunSerializer,
     ImportInputSerializer,
@@ -322,7 +324,9 @@ class StudyPlanViewSet(viewsets.ModelViewSet):
         return qs.filter(document_id=document) if document and document.isdigit() else qs
 
     def get_object(self) -> StudyPlan:
-        return selectors.access_plan_by_id(_user(self.request), self.kwargs["pk"])
+        plan = selectors.access_plan_by_id(_user(self.request), self.kwargs["pk"])
+        require_write(self.request, can_manage_unit(_user(self.request), plan.owner))
+        return plan
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.study_plan_create(

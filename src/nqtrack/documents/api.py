@@ -12,7 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from nqtrack.core.api import ETAG, IF_MATCH, STALE, if_match_version, with_etag
+from nqtrack.core.api import ETAG, IF_MATCH, STALE, if_match_version, require_write, with_etag
 from nqtrack.documents import selectors, services
 from nqtrack.documents.filters import DocumentFilter
 from nqtrack.documents.models import Document, Field, ReviewKind, Urgency
@@ -134,7 +134,9 @@ class DocumentViewSet(viewsets.ModelViewSet):
         )
 
     def get_object(self) -> Document:
-        return selectors.access_document_by_id(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        document = selectors.access_document_by_id(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        require_write(self.request, services.can_manage(self.request.user, document.owner))  # type: ignore[arg-type]
+        return document
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         document = self.get_object()

@@ -92,7 +92,7 @@ def access_rule(user: User, *, level: str, owner_code: str | None = None) -> Rev
     return rule
 
 
-def _refuse(by: User, obj: ReviewRule | User, what: str) -> PermissionDenied:
+def refuse(by: User, obj: ReviewRule | User, what: str) -> PermissionDenied:
     """Audit the refusal (in its own transaction, so that it stays) and return the error."""
     message = _("You may not change this review rule: it is held above your own organization.")
     audit_refusal(actor=by, obj=obj, what=what, reason=message)
@@ -137,7 +137,7 @@ def review_rule_update(*, by: User, rule: ReviewRule, **values: Any) -> int:
     if not by.can_administer:
         raise PermissionDenied(_("Only administrators may change review rules."))
     if not rule_manageable_by(by, rule):
-        raise _refuse(by, rule, str(rule))
+        raise refuse(by, rule, str(rule))
     with transaction.atomic():
         return _update(by, rule, values)
 
@@ -163,7 +163,7 @@ def review_rule_create(
     if not by.is_superuser and (
         by.organization is None or not owner.path.startswith(by.organization.path)
     ):
-        raise _refuse(by, by, f"{level} ({owner})")
+        raise refuse(by, by, f"{level} ({owner})")
     with transaction.atomic():
         return _create(by, owner, level, values)
 
@@ -208,7 +208,7 @@ def review_rule_delete(*, by: User, rule: ReviewRule) -> int:
     if rule.owner is None:
         raise PermissionDenied(_("The national default rules cannot be deleted."))
     if not by.can_administer or not rule_manageable_by(by, rule):
-        raise _refuse(by, rule, str(rule))
+        raise refuse(by, rule, str(rule))
     with transaction.atomic():
         return _delete(by, rule)
 

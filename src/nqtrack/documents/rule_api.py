@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -59,6 +61,7 @@ class ReviewRuleCreateSerializer(ReviewRuleSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         return attrs  # the model's checks run in the service, on the merged values
+
     owner = serializers.SlugRelatedField(slug_field="code", queryset=ReviewRule.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -113,11 +116,18 @@ class ReviewRuleViewSet(
         return qs
 
     def get_object(self) -> ReviewRule:
-        return review_rules.access_rule(
-            self.request.user,  # type: ignore[arg-type]
+        user = self.request.user
+        rule = review_rules.access_rule(
+            user,  # type: ignore[arg-type]
             level=self.kwargs["level"],
             owner_code=self.request.query_params.get("owner") or None,
         )
+        unsafe = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        if unsafe and not review_rules.rule_manageable_by(user, rule):  # type: ignore[arg-type]
+            if not user.can_administer:  # type: ignore[union-attr]
+                raise PermissionDenied(_("Only administrators may change review rules."))
+            raise review_rules.refuse(user, rule, str(rule))  # type: ignore[arg-type]
+        return rule
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)

@@ -15,8 +15,8 @@ from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
 from nqtrack.core.text import fold_words
 from nqtrack.core.versioning import version_claim
-from nqtrack.documents import calendar
-from nqtrack.documents.files import check_upload, extract_text, sha256_of
+from nqtrack.documents import calendar, secrecy
+from nqtrack.documents.files import check_upload, extract_text
 from nqtrack.documents.models import (
     Attachment,
     Document,
@@ -60,6 +60,9 @@ def _can_manage(by: User, owner: Organization) -> bool:
         and by.organization is not None
         and owner.path.startswith(by.organization.path)
     )
+
+
+can_manage = _can_manage  # for views and the API, which check before reading input
 
 
 def _rule_values(rule: ReviewRule | None) -> calendar.RuleValues | None:
@@ -181,7 +184,18 @@ def _validate(document: Document, by: User) -> None:
     duplicate = Document.objects.filter(
         issuer=document.issuer, symbol=document.symbol, signed_on=document.signed_on
     ).exclude(pk=document.pk)
-    if duplicate.exists():
+    existing = duplicate.select_related("owner").first()
+    if existing is not None and not secrecy.may_know(by, existing):
+        # The refusal says nothing of a document the user may not know: not its registry,
+        # its security level or its title, only that this identity cannot be registered.
+        raise field_error(
+            "symbol",
+            _(
+                "This number, symbol and signing date cannot be registered here. "
+                "If the document is missing for you, ask the office of its issuer."
+            ),
+        )
+    if existing is not None:
         raise field_error(
             "symbol",
             _("Document %(symbol)s of %(issuer)s signed on %(date)s is already registered.")
@@ -207,17 +221,16 @@ def _fields_from_slugs(slugs: Iterable[str]) -> list[Field]:
 @transaction.atomic
 def attachment_stage(*, by: User, upload: UploadedFile) -> Attachment:
     """Store a checked file, not yet tied to a document (the form's pre-fill step)."""
-    ext, content_type, size = check_upload(upload)
-    digest = sha256_of(upload)
+    checked = check_upload(upload)
     data = b"".join(upload.chunks())
     upload.seek(0)
     return Attachment.objects.create(
         file=upload,
-        original_name=(upload.name or "")[:255],
-        content_type=content_type,
-        size=size,
-        sha256=digest,
-        extracted_text=extract_text(data, ext),
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        extracted_text=extract_text(data, checked.ext),
         uploaded_by=by,
     )
 

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
@@ -196,6 +196,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user

@@ -13,11 +13,14 @@ from django.core.files.base import ContentFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.forms import apply_errors
+from nqtrack.core.query import page_query
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations import importing, services
+from nqtrack.organizations.filters import TreeQuery
 from nqtrack.organizations.forms import ImportForm, MergeForm, MoveForm, OrganizationForm
 from nqtrack.organizations.selectors import (
     access_managed_organization_by_code,
@@ -28,8 +31,9 @@ from nqtrack.organizations.selectors import (
 
 @login_required
 def organization_tree(request: HttpRequest) -> HttpResponse:
-    show_dissolved = request.GET.get("dissolved") == "1"
-    query = request.GET.get("q", "").strip()
+    params = page_query(request, TreeQuery).cleaned_data
+    show_dissolved = params["dissolved"] == "1"
+    query = params["q"].strip()
     orgs = organizations_visible_to(request.user)  # type: ignore[arg-type]
     if not show_dissolved:
         orgs = orgs.filter(valid_to__isnull=True)
@@ -49,6 +53,7 @@ def organization_tree(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = access_organization_by_code(request.user, code)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from nqtrack.assignments.api import EvidenceSerializer
 from nqtrack.assignments.selectors import status_of as task_status_of
 from nqtrack.assignments.status import STATUS_LABELS as TASK_STATUS_LABELS
-from nqtrack.core.api import limit_choices, request_user
+from nqtrack.core.api import limit_choices, request_user, require_write
 from nqtrack.core.errors import field_error
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
@@ -280,7 +280,14 @@ class OversightRoundViewSet(
 
     def get_object(self) -> OversightRound:
         rnd = selectors.access_round_by_id(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        require_write(self.request, services.can_conduct(self.request.user, rnd.conductor))  # type: ignore[arg-type]
         return self.get_queryset().get(pk=rnd.pk)
+
+    def _round(self, request: Request, pk: str) -> OversightRound:
+        """The round, refused before reading the body to whoever may not write to it."""
+        rnd = selectors.access_round_by_id(request.user, pk)  # type: ignore[arg-type]
+        require_write(request, services.can_conduct(request.user, rnd.conductor))  # type: ignore[arg-type]
+        return rnd
 
     def _fresh(self, rnd: OversightRound) -> dict[str, Any]:
         return dict(self.get_serializer(self.get_queryset().get(pk=rnd.pk)).data)
@@ -336,7 +343,7 @@ class OversightRoundViewSet(
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def findings(self, request: Request, pk: str) -> Response:
-        rnd = selectors.access_round_by_id(request.user, pk)  # type: ignore[arg-type]
+        rnd = self._round(request, pk)
         if request.method == "GET":
             qs = selectors.findings_visible_in(rnd, request.user)  # type: ignore[arg-type]
             page = self.paginate_queryset(qs)
@@ -360,7 +367,7 @@ class OversightRoundViewSet(
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def remediation(self, request: Request, pk: str) -> Response:
-        rnd = selectors.access_round_by_id(request.user, pk)  # type: ignore[arg-type]
+        rnd = self._round(request, pk)
         context = self.get_serializer_context()
         if request.method == "GET":
             qs = selectors.items_visible_in(rnd, request.user)  # type: ignore[arg-type]
@@ -411,7 +418,7 @@ class OversightRoundViewSet(
         url_name="remediation-verify",
     )
     def verify(self, request: Request, pk: str, item_id: str) -> Response:
-        rnd = selectors.access_round_by_id(request.user, pk)  # type: ignore[arg-type]
+        rnd = self._round(request, pk)
         item = selectors.items_visible_in(rnd, request.user).filter(pk=int(item_id)).first()  # type: ignore[arg-type]
         if item is None:
             raise NotFound(_("No such remediation item."))
@@ -444,7 +451,7 @@ class OversightRoundViewSet(
     )
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        rnd = selectors.access_round_by_id(request.user, pk)  # type: ignore[arg-type]
+        rnd = self._round(request, pk)
         services.round_close(by=request.user, round=rnd)  # type: ignore[arg-type]
         return Response(self._fresh(rnd))
 
@@ -453,7 +460,7 @@ class OversightRoundViewSet(
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
-        rnd = selectors.access_round_by_id(request.user, pk)  # type: ignore[arg-type]
+        rnd = self._round(request, pk)
         body = ReopenSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.round_reopen(by=request.user, round=rnd, reason=body.validated_data["reason"])  # type: ignore[arg-type]

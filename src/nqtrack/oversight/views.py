@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from nqtrack.assignments.selectors import status_of as task_status_of
 from nqtrack.assignments.status import STATUS_LABELS as TASK_STATUS_LABELS
@@ -269,6 +269,7 @@ class TargetBlock:
     remediation_form: RemediationForm | None
 
 
+@require_safe
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]

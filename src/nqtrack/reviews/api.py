@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from nqtrack.core.api import request_user
+from nqtrack.core.api import request_user, require_write
 from nqtrack.documents.models import Document, ReviewKind, ReviewMilestone
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization
@@ -257,7 +257,10 @@ class ReviewViewSet(
         )
 
     def get_object(self) -> Review:
-        return selectors.access_review(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        review = selectors.access_review(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        if self.action != "responses":  # units in scope answer the survey themselves
+            require_write(self.request, services.can_run(self.request.user, review.committee))  # type: ignore[arg-type]
+        return review
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.review_create(

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from nqtrack.core.audit import audit_rows
 from nqtrack.core.exports import xlsx_response
@@ -217,6 +217,7 @@ def review_plan(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -257,7 +258,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "questions": review_forms.QuestionsForm(),
             },
             "stage_keys": STAGE_KEYS,
-            "audit": audit_rows(review),
+            "audit": audit_rows(review, reader=request.user),
         },
     )
 
@@ -386,6 +387,7 @@ def review_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     return redirect("reviews:detail", pk=pk)
 
 
+@require_safe
 @login_required
 def review_draft(request: HttpRequest, pk: int) -> HttpResponse:
     """The draft report as a Word file (marks the draft stage done for the office)."""
@@ -401,6 +403,7 @@ def review_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_safe
 @login_required
 def review_table(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """One appendix table as XLSX."""

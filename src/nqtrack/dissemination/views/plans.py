@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
@@ -136,6 +136,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
