@@ -9,7 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nqtrack.core.audit import audit_record, diff, snapshot
+from nqtrack.core.audit import audit_record, audit_refusal, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
 from nqtrack.organizations.models import (
     Level,
@@ -252,19 +252,73 @@ def _set_password(user: User, password: str) -> None:
 USER_AUDITED = ("username", "full_name", "organization", "role", "clearance", "is_active")
 
 
+def _refusal(field: str, message: str) -> ValidationError:
+    """A change refused by the rules of who may grant what (audited), not a typing error."""
+    error = field_error(field, message)
+    error.refusal = True  # type: ignore[attr-defined]
+    return error
+
+
 def _check_user_values(by: User, organization: Organization, clearance: str) -> None:
     if by.is_superuser:
         return
     if not by.can_administer or by.organization is None:
         raise PermissionDenied(_("Only administrators may manage users."))
     if not organization.path.startswith(by.organization.path):
-        raise field_error("organization", _("Choose an organization within your own scope."))
+        raise _refusal("organization", _("Choose an organization within your own scope."))
     if clearance not in SecurityLevel.up_to(by.clearance):
-        raise field_error("clearance", _("You cannot grant a clearance above your own."))
+        raise _refusal("clearance", _("You cannot grant a clearance above your own."))
 
 
-@transaction.atomic
-def user_create(
+def _check_target(by: User, user: User, values: dict[str, Any], password: str) -> None:
+    """Whom an administrator may change, before any value is applied."""
+    if by.is_superuser:
+        return
+    if user.clearance not in SecurityLevel.up_to(by.clearance):
+        raise PermissionDenied(
+            _(
+                "%(name)s holds a clearance above yours: only an administrator with that "
+                "clearance may change the account or reset its password."
+            )
+            % {"name": user}
+        )
+    if user.pk == by.pk:
+        for key in ("clearance", "role"):
+            if key in values and values[key] != getattr(user, key):
+                raise _refusal(
+                    key,
+                    _(
+                        "You cannot change your own role or clearance; "
+                        "ask an administrator above you."
+                    ),
+                )
+
+
+def _audited_refusals(by: User, obj: Any, what: str, work: Any) -> Any:
+    """Run `work` in a transaction; record a refusal after the rollback, so that it stays."""
+    try:
+        with transaction.atomic():
+            return work()
+    except PermissionDenied as exc:
+        audit_refusal(actor=by, obj=obj, what=what, reason=str(exc))
+        raise
+    except ValidationError as exc:
+        if getattr(exc, "refusal", False):
+            audit_refusal(actor=by, obj=obj, what=what, reason=" ".join(exc.messages))
+        raise
+
+
+def user_create(*, by: User, **values: Any) -> User:
+    """Create a user of the administrator's subtree (refusals audited)."""
+    return _audited_refusals(
+        by,
+        by,
+        f"user_create {values.get('username', '')}",
+        lambda: _user_create(by=by, **values),
+    )
+
+
+def _user_create(
     *,
     by: User,
     username: str,
@@ -301,12 +355,24 @@ def user_create(
     return user
 
 
-@transaction.atomic
 def user_update(*, by: User, user: User, password: str = "", **values: Any) -> User:
+    """Change a user's details, role, clearance or password (refusals audited)."""
+    what = "user_update " + ", ".join(sorted([*values, *(["password"] if password else [])]))
+    try:
+        return _audited_refusals(
+            by, user, what, lambda: _user_update(by=by, user=user, password=password, **values)
+        )
+    except (PermissionDenied, ValidationError):
+        user.refresh_from_db()  # the caller's copy shows the stored values, not the refused ones
+        raise
+
+
+def _user_update(*, by: User, user: User, password: str = "", **values: Any) -> User:
     allowed = {"full_name", "organization", "role", "clearance", "is_active", "email"}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"not updatable here: {sorted(unknown)}")
+    _check_target(by, user, values, password)
     before = snapshot(user, USER_AUDITED)
     for key, value in values.items():
         setattr(user, key, value.strip() if isinstance(value, str) else value)

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nqtrack.core.forms import apply_errors
+from nqtrack.core.query import page_query
 from nqtrack.organizations import logins, services
+from nqtrack.organizations.filters import UserListQuery
 from nqtrack.organizations.forms import OrgChoice
 from nqtrack.organizations.models import Role, SecurityLevel, User
 from nqtrack.organizations.selectors import organizations_managed_by, users_visible_to
@@ -66,12 +68,13 @@ def _require_admin(request: HttpRequest) -> User:
 def user_list(request: HttpRequest) -> HttpResponse:
     by = _require_admin(request)
     users = users_visible_to(by).order_by("organization__path", "username")
-    query = request.GET.get("q", "").strip()
+    params = page_query(request, UserListQuery).cleaned_data
+    query = params["q"].strip()
     if query:
         users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query))
-    if request.GET.get("role") in Role.values:
-        users = users.filter(role=request.GET["role"])
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    if params["role"]:
+        users = users.filter(role=params["role"])
+    page = Paginator(users, 50).get_page(params["page"])
     return render(
         request,
         "organizations/users.html",
@@ -120,6 +123,8 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
             services.user_update(by=by, user=user, **values)
         except ValidationError as exc:
             apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("organizations:users")
