@@ -31,6 +31,7 @@ from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
 from nqtrack.core.uploads import CheckedFile
 from nqtrack.core.versioning import version_claim
+from nqtrack.documents import secrecy
 from nqtrack.documents.files import EVIDENCE_ACCEPTED, check_upload
 from nqtrack.documents.models import Document
 from nqtrack.organizations.models import Organization, Role, User
@@ -427,7 +428,9 @@ def programme_remind_missing(*, by: User, document: Document, today: datetime.da
             continue
         for user in User.objects.filter(
             organization=row.requirement.organization, is_active=True, role__in=["office", "admin"]
-        ):
+        ).select_related("organization"):
+            if not secrecy.may_know(user, document):
+                continue  # below clearance: no reminder, no symbol
             if Notification.objects.filter(user=user, url=url, created_at__date=today).exists():
                 continue
             Notification.objects.create(
