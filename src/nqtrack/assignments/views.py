@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nqtrack.assignments import services
+from nqtrack.assignments.filters import SORTS, TaskListQuery
 from nqtrack.assignments.forms import AssessmentForm, DecisionForm, EventForm, ExtensionForm
 from nqtrack.assignments.models import Evidence, ExtensionDecision
 from nqtrack.assignments.selectors import access_task_by_id, tasks_visible_to, with_status
 from nqtrack.assignments.status import OPEN, STATUS_LABELS, TRANSITIONS
 from nqtrack.core.exports import xlsx_response
+from nqtrack.core.query import page_query
 from nqtrack.reporting.selectors import reports_due_from
 
 EVENT_LABELS = {
@@ -45,21 +47,19 @@ URGENCY = Case(
     default=Value(5),
     output_field=IntegerField(),
 )
-SORTS = {"due": "due_on", "-due": "-due_on", "lead": "lead__name", "created": "created_at"}
 
 
 def _status_labels() -> dict[str, str]:
     return {key: str(label) for key, label in STATUS_LABELS.items()}
 
 
-def _task_rows(request: HttpRequest, qs: Any) -> Any:
-    status = request.GET.get("status", "")
-    if status in STATUS_LABELS:
-        qs = qs.filter(status=status)
-    if request.GET.get("lead"):
-        qs = qs.filter(lead__code=request.GET["lead"])
-    if request.GET.get("document"):
-        qs = qs.filter(source_document__symbol=request.GET["document"])
+def _task_rows(query: dict[str, Any], qs: Any) -> Any:
+    if query["status"]:
+        qs = qs.filter(status=query["status"])
+    if query["lead"]:
+        qs = qs.filter(lead__code=query["lead"])
+    if query["document"]:
+        qs = qs.filter(source_document__symbol=query["document"])
     return qs
 
 
@@ -75,12 +75,13 @@ def task_list(request: HttpRequest, inbox: bool = False) -> HttpResponse:
             lead__path__startswith=user.organization.path,  # type: ignore[union-attr]
             status__in=OPEN,
         ).order_by(URGENCY.asc(), "due_on", "id")
-    qs = _task_rows(request, qs)
-    sort = request.GET.get("sort", "")
-    if sort in SORTS:
+    query = page_query(request, TaskListQuery).cleaned_data
+    qs = _task_rows(query, qs)
+    sort = query["sort"]
+    if sort:
         qs = qs.order_by(SORTS[sort], "id")
     labels = _status_labels()
-    if request.GET.get("export") == "xlsx":
+    if query["export"] == "xlsx":
         headers = [
             _("Task"),
             _("Lead unit"),
@@ -103,7 +104,7 @@ def task_list(request: HttpRequest, inbox: bool = False) -> HttpResponse:
             for t in qs[:50000]
         ]
         return xlsx_response("nhiem-vu.xlsx", _("Tasks"), headers, rows)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs, 50).get_page(query["page"])
     return render(
         request,
         "assignments/list.html",

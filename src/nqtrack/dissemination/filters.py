@@ -5,7 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nqtrack.core.query import IdField, PageField
+from nqtrack.core.query import (
+    CodeField,
+    ExportField,
+    IdField,
+    PageField,
+    SearchField,
+)
+from nqtrack.dissemination.forms import EXEMPTION_FILTERS
 
 
 class DocumentQuery(forms.Form):
@@ -15,3 +22,11 @@ class DocumentQuery(forms.Form):
 
 
 DocumentQuery.base_fields["van-ban"] = IdField(label=_("Document"))
+
+
+class MemberListQuery(forms.Form):
+    q = SearchField(label=_("Search"))
+    org = CodeField(label=_("Organization"))
+    mien = forms.ChoiceField(required=False, choices=EXEMPTION_FILTERS)  # the page's own menu
+    export = ExportField("xlsx")
+    page = PageField()

@@ -17,11 +17,14 @@ import logging
 import os
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -50,7 +53,20 @@ ROLES = {"office": "vanphong", "admin": "quantri"}
 
 
 @pytest.fixture
-def tokens(db: None) -> dict[str, str]:
+def in_process_requests() -> Iterator[None]:
+    """Requests through the WSGI handler share the test's connection and transaction: Django
+    must not close that connection at the end of each request (its test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(db: None, in_process_requests: None) -> dict[str, str]:
     demo_load()
     return {
         role: Token.objects.create(user=User.objects.get(username=username)).key

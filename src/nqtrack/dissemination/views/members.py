@@ -18,8 +18,10 @@ from django.views.decorators.http import require_POST
 
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
+from nqtrack.core.query import page_query
 from nqtrack.dissemination import importing, jobs, services
 from nqtrack.dissemination.access import can_manage_unit, units_managed_by
+from nqtrack.dissemination.filters import MemberListQuery
 from nqtrack.dissemination.forms import EXEMPTION_FILTERS, ImportForm, MemberForm
 from nqtrack.dissemination.models import EXEMPTION_FIELDS, Exemption, ImportKind, Sex
 from nqtrack.dissemination.selectors import (
@@ -52,13 +54,14 @@ def member_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     today = timezone.localdate()
     qs = members_visible_to(user)
-    q = request.GET.get("q", "").strip()
+    params = page_query(request, MemberListQuery).cleaned_data
+    q = params["q"].strip()
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(full_name__icontains=q))
-    unit = request.GET.get("org", "").strip()
+    unit = params["org"].strip()
     if unit:
         qs = qs.filter(organization__path__startswith=access_rollup_root(user, unit).path)
-    exemption = request.GET.get("mien", "")
+    exemption = params["mien"]
     if exemption == "mandatory":
         qs = qs.filter(mandatory_q(today))
     elif exemption == "exempt":
@@ -67,7 +70,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(over_age_q(today))
     elif exemption in EXEMPTION_FIELDS:
         qs = qs.filter(**{EXEMPTION_FIELDS[exemption]: True})  # type: ignore[index]
-    if request.GET.get("export") == "xlsx":
+    if params["export"] == "xlsx":
         return xlsx_response(
             "dang-vien.xlsx",
             _("Party members"),
