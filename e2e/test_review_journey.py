@@ -19,6 +19,7 @@ from docx import Document as read_docx
 from playwright.sync_api import expect
 
 from nqtrack.assignments import services as task_services
+from nqtrack.core.tests import samples
 from nqtrack.documents.models import Document
 from nqtrack.testing import PASSWORD, Tree, register
 
@@ -27,7 +28,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = samples.pdf_bytes()
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:

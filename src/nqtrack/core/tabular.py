@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Mapping
-from typing import IO
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, TypeVar
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from nqtrack.core import uploads
 from nqtrack.core.errors import field_error
 from nqtrack.core.text import fold
+
+T = TypeVar("T")
 
 
 def _cell(value: object) -> str:
@@ -31,6 +35,29 @@ def _header_key(raw: str, aliases: Mapping[str, str]) -> str:
     return aliases.get(folded, folded.replace(" ", "_"))
 
 
+def check_table(upload: IO[bytes], filename: str) -> str:
+    """The safe name of an XLSX or CSV table whose content passed core.uploads' checks (a
+    field error on `file` otherwise): a disguised file, a zip bomb or a table over the size
+    limit never reaches openpyxl or the CSV reader."""
+    if not filename.lower().endswith((".xlsx", ".csv")):
+        raise field_error("file", _("Upload an .xlsx or .csv file."))
+    return uploads.check_upload(upload, accept=uploads.TABLE_FILES, name=filename).name
+
+
+def within_row_limit(rows: Iterable[T]) -> Iterator[T]:
+    """The rows of a sheet, refused past NQTRACK_IMPORT_MAX_ROWS data rows (a sheet can claim
+    any size, so the limit is counted while reading)."""
+    limit = settings.NQTRACK_IMPORT_MAX_ROWS + 1  # the header row
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise field_error(
+                "file",
+                _("The table has more than %(n)s rows; split it into smaller files.")
+                % {"n": f"{limit - 1:,}".replace(",", ".")},
+            )
+        yield row
+
+
 def read_table(
     upload: IO[bytes], filename: str, aliases: Mapping[str, str]
 ) -> list[tuple[int, dict[str, str]]]:
@@ -39,7 +66,7 @@ def read_table(
     Header names are matched after folding, so "Mã cấp trên", "ma cap tren" and
     "parent_code" can all be given as aliases of one column.
     """
-    name = filename.lower()
+    name = check_table(upload, filename)
     if name.endswith(".xlsx"):
         import openpyxl
 
@@ -50,7 +77,9 @@ def read_table(
                 "file", _("The Excel file cannot be read: %(error)s") % {"error": exc}
             ) from exc
         sheet = book.worksheets[0]
-        raw_rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        raw_rows = [
+            [_cell(v) for v in row] for row in within_row_limit(sheet.iter_rows(values_only=True))
+        ]
         book.close()
     elif name.endswith(".csv"):
         data = upload.read()

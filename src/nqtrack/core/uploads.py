@@ -232,6 +232,8 @@ def _check_content(upload: IO[bytes], kind: Kind, size: int, shown: str, limits:
         "name": shown,
         "ext": kind.label,
     }
+    if not head.startswith(_MAGIC.get(kind.ext, b"")):
+        raise Refused(not_real)
     lowered = head.lower()
     if any(marker in lowered for marker in HTML_MARKERS):
         raise Refused(
@@ -253,6 +255,17 @@ def _check_content(upload: IO[bytes], kind: Kind, size: int, shown: str, limits:
     for chunk in _chunks(upload):
         digest.update(chunk)
     return digest.hexdigest()
+
+
+_MAGIC = {
+    ".pdf": b"%PDF-",
+    ".docx": b"PK\x03\x04",
+    ".xlsx": b"PK\x03\x04",
+    ".doc": OLE2_MAGIC,
+    ".xls": OLE2_MAGIC,
+    ".jpg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+}
 
 
 def _check_magic(head: bytes, magics: tuple[bytes, ...], not_real: str) -> None:
@@ -461,6 +474,8 @@ def _check_csv(upload: IO[bytes], shown: str, limits: Limits) -> None:
     try:
         for chunk in _chunks(upload):
             if b"\x00" in chunk:
+                if not lines and chunk.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    raise UnicodeDecodeError("utf-8", chunk[:2], 0, 1, "UTF-16 text")
                 raise Refused(
                     _("The file %(name)s is not a real %(ext)s file.")
                     % {"name": shown, "ext": "CSV"}

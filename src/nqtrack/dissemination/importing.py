@@ -23,7 +23,13 @@ from django.utils.translation import gettext_lazy
 from nqtrack.core.audit import audit_record
 from nqtrack.core.bulkload import bulk_load
 from nqtrack.core.errors import ValidationError, field_error
-from nqtrack.core.tabular import _cell, _header_key, parse_iso_or_vn_date
+from nqtrack.core.tabular import (
+    _cell,
+    _header_key,
+    check_table,
+    parse_iso_or_vn_date,
+    within_row_limit,
+)
 from nqtrack.dissemination import conf, essays
 from nqtrack.dissemination.access import require_unit, units_managed_by
 from nqtrack.dissemination.models import (
@@ -128,14 +134,19 @@ def open_table(upload: IO[bytes], filename: str, aliases: Mapping[str, str]) -> 
     """Stream the data rows of an XLSX or CSV file as (line, {column: text}), skipping empty
     rows; a field error on `file` when it cannot be read. Unlike core.tabular.read_table it
     keeps one row in memory at a time."""
-    name = filename.lower()
+    if not filename.lower().endswith((".xlsx", ".csv")):
+        raise field_error("file", _("Choose an .xlsx or .csv table to import."))
+    name = check_table(upload, filename)
     if name.endswith(".xlsx"):
         import openpyxl
 
         try:
             book = openpyxl.load_workbook(upload, read_only=True, data_only=True)
             sheet = book.worksheets[0]
-            raw = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+            raw = (
+                [_cell(v) for v in row]
+                for row in within_row_limit(sheet.iter_rows(values_only=True))
+            )
             header = next(raw, None)
         except Exception as exc:  # openpyxl raises many kinds on a damaged file
             raise field_error(

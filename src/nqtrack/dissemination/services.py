@@ -380,14 +380,13 @@ def study_material_add(
         raise field_error("title", _("Give the material a title."))
     if file is None and not text.strip():
         raise field_error("text", _("Write the text or attach a file."))
-    if file is not None:
-        check_upload(file)
+    checked = check_upload(file) if file is not None else None
     material = StudyMaterial.objects.create(
         plan=plan,
         title=title.strip(),
         text=text.strip(),
         file=file or "",
-        original_name=(file.name or "") if file is not None else "",
+        original_name=checked.name if checked is not None else "",
     )
     audit_record(
         actor=by,

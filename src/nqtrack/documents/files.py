@@ -2,86 +2,28 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import gettext as _
 
-from nqtrack.core.errors import field_error
+from nqtrack.core import uploads
 
 logger = logging.getLogger(__name__)
 
-# Each accepted extension with the bytes its files start with and its content type.
-ACCEPTED = {
-    ".pdf": (b"%PDF", "application/pdf"),
-    ".docx": (
-        b"PK\x03\x04",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    ".doc": (b"\xd0\xcf\x11\xe0", "application/msword"),
-}
-
-
-# Evidence of work done (minutes, reports, tables, photographs) accepts more kinds.
-EVIDENCE_ACCEPTED = {
-    **ACCEPTED,
-    ".xlsx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ".xls": (b"\xd0\xcf\x11\xe0", "application/vnd.ms-excel"),
-    ".jpg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".jpeg": (b"\xff\xd8\xff", "image/jpeg"),
-    ".png": (b"\x89PNG", "image/png"),
-}
+# The kinds each upload takes live in core.uploads, which checks every stored file.
+ACCEPTED = uploads.DOCUMENT_FILES
+EVIDENCE_ACCEPTED = uploads.EVIDENCE_FILES
 
 
 def check_upload(
-    upload: UploadedFile, accepted: dict[str, tuple[bytes, str]] | None = None
-) -> tuple[str, str, int]:
-    """(extension, content type, size) of an acceptable file; a field error otherwise."""
-    accepted = accepted or ACCEPTED
-    name = (upload.name or "").lower()
-    ext = next((e for e in accepted if name.endswith(e)), None)
-    if ext is None:
-        if accepted is ACCEPTED:
-            raise field_error("file", _("Only PDF, DOCX and DOC files can be attached."))
-        raise field_error(
-            "file",
-            _(
-                "%(name)s: evidence can be PDF, Word (DOC, DOCX), Excel (XLS, XLSX), "
-                "JPG or PNG files."
-            )
-            % {"name": upload.name},
-        )
-    size = upload.size or 0
-    if size == 0:
-        raise field_error("file", _("The file is empty."))
-    limit = settings.NQTRACK_MAX_UPLOAD_MB * 1024 * 1024
-    if size > limit:
-        raise field_error(
-            "file", _("The file is larger than %(mb)s MB.") % {"mb": settings.NQTRACK_MAX_UPLOAD_MB}
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    magic, content_type = accepted[ext]
-    if not head.startswith(magic):
-        raise field_error(
-            "file",
-            _("The file %(name)s is not a real %(ext)s file.")
-            % {"name": upload.name, "ext": ext[1:].upper()},
-        )
-    return ext, content_type, size
-
-
-def sha256_of(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+    upload: UploadedFile, accepted: uploads.Accept = uploads.DOCUMENT_FILES, field: str = "file"
+) -> uploads.CheckedFile:
+    """The checked kind, safe name, size and SHA-256 of an acceptable file (a field error
+    otherwise); the upload is renamed to the safe name, so storage never sees the user's."""
+    checked = uploads.check_upload(upload, accept=accepted, field=field)
+    upload.name = checked.name
+    return checked
 
 
 def extract_text(data: bytes, ext: str) -> str:
@@ -111,6 +53,6 @@ def extract_text(data: bytes, ext: str) -> str:
 
             reader = PdfReader(io.BytesIO(data))
             return "\n".join((page.extract_text() or "") for page in reader.pages)
-    except Exception:  # a damaged file is still stored; only its text is missing
+    except Exception:  # a file that passed the checks may still hide its text; store it anyway
         logger.warning("could not extract text from a %s file", ext, exc_info=True)
     return ""

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
 from nqtrack.documents import services as document_services
+from nqtrack.documents.files import check_upload
 from nqtrack.documents.models import Document, RelationKind, ReviewMilestone
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization, User
@@ -369,6 +370,8 @@ def review_issue_report(
     """Register the issued report (a BC of the committee) with its file, link it to the
     document by "reviews", and close the issuing stage (late when past the rule's days)."""
     _require(by, review)
+    if upload is not None:  # a refused file writes nothing, not even the report's record
+        check_upload(upload)
     if review.report_document_id is not None:
         raise ValidationError(_("The review report is already registered."))
     if review.approved_on is not None and signed_on < review.approved_on:

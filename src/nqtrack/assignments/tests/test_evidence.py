@@ -14,13 +14,14 @@ from rest_framework.test import APIClient
 from nqtrack.assignments import services
 from nqtrack.assignments.models import Evidence, TaskUpdate
 from nqtrack.core.models import AuditEvent
+from nqtrack.core.tests import samples
 from nqtrack.testing import register
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = samples.pdf_bytes()
+PNG = samples.png_bytes()
 
 
 def pdf(name: str = "bien-ban-hop.pdf", data: bytes = PDF) -> SimpleUploadedFile:

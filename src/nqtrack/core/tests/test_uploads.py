@@ -97,7 +97,7 @@ REFUSED = [
         "trang.pdf",
         lambda: b"<!DOCTYPE html>" + samples.pdf_bytes(),
         uploads.DOCUMENT_FILES,
-        "mã trang web",
+        "không phải là tệp PDF hợp lệ",
     ),
     ("js.pdf", samples.pdf_with_javascript, uploads.DOCUMENT_FILES, "mã lệnh (script)"),
     (
@@ -146,7 +146,7 @@ REFUSED = [
         "dv.csv",
         lambda: "Mã,Tên\nA1,Nguyễn\n".encode("utf-16"),
         uploads.TABLE_FILES,
-        "không phải là tệp CSV hợp lệ",
+        "bảng mã UTF-8",
     ),
     ("dv.csv", lambda: "Mã,Tên\nA1,Hà\n".encode("cp1252"), uploads.TABLE_FILES, "bảng mã UTF-8"),
 ]

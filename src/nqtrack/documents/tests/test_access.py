@@ -9,13 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
+from nqtrack.core.tests import samples
 from nqtrack.documents import selectors, services
 from nqtrack.testing import register
 
 D = dt.date
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = samples.pdf_bytes()
 
 
 @pytest.fixture

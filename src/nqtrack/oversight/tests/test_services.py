@@ -12,6 +12,7 @@ from django.utils import translation
 from nqtrack.assignments.models import Task
 from nqtrack.assignments.selectors import status_of as task_status
 from nqtrack.core.models import AuditEvent
+from nqtrack.core.tests import samples
 from nqtrack.oversight import services
 from nqtrack.oversight.models import (
     Finding,
@@ -300,7 +301,7 @@ def test_evidence_files_are_checked_and_stored_on_the_task(world):
     item.refresh_from_db()
     item.task.refresh_from_db()
     assert item.verification == Verification.PENDING and item.task.completed_on is None
-    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("bien-ban.pdf", samples.pdf_bytes(), content_type="application/pdf")
     services.remediation_verify(by=office, item=item, done=True, files=[pdf])
     assert [f.original_name for f in item.files.all()] == ["bien-ban.pdf"]
     assert item.files.get().task == item.task

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from nqtrack.assignments.models import Task
+from nqtrack.core.tests import samples
 from nqtrack.oversight.models import Finding, OversightRound, RemediationItem
 from nqtrack.oversight.tests.helpers import NOW, build_world, conclude
 
@@ -179,7 +180,7 @@ def test_from_findings_to_a_closed_round_on_the_detail_page(world):
     assert "chưa được xác nhận" in seen(close)
     assert "confirm(" in close.content.decode()
 
-    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    pdf = SimpleUploadedFile("bien-ban.pdf", samples.pdf_bytes(), content_type="application/pdf")
     response = office.post(
         f"{url}khac-phuc/{first.pk}/xac-nhan/",
         {

@@ -9,12 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from nqtrack.assignments.models import Evidence
+from nqtrack.core.tests import samples
 from nqtrack.reporting import services
 from nqtrack.reporting.models import Submission
 from nqtrack.reporting.tests.helpers import BEFORE_DUE, build_world
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = samples.pdf_bytes()
 
 
 def pdf(name: str) -> SimpleUploadedFile:
