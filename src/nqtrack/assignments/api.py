@@ -30,6 +30,7 @@ from nqtrack.assignments.selectors import (
     with_status,
 )
 from nqtrack.core.api import ETAG, IF_MATCH, STALE, if_match_version, with_etag
+from nqtrack.core.query import iso_date_filter
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization
@@ -182,8 +183,8 @@ class TaskFilter(django_filters.FilterSet):
     status = django_filters.CharFilter()
     lead = django_filters.CharFilter(field_name="lead__code")
     source_document = django_filters.NumberFilter()
-    due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
-    due_to = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    due_from = iso_date_filter(field_name="due_on", lookup_expr="gte")
+    due_to = iso_date_filter(field_name="due_on", lookup_expr="lte")
 
     class Meta:
         model = Task
@@ -231,8 +232,11 @@ class TaskExtensionsMixin:
     """tasks/{id}/extensions/, tasks/{id}/extensions/{ext}/decide/ and tasks/{id}/assess/."""
 
     @extend_schema(methods=["GET"], responses=ExtensionSerializer(many=True))
-    @extend_schema(methods=["POST"], request=ExtensionSerializer, responses=ExtensionSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(
+        methods=["POST"], request=ExtensionSerializer, responses={201: ExtensionSerializer}
+    )
+    # A plain list (a task has a handful of requests), not paginated, and no task filters.
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def extensions(self, request: Request, pk: str) -> Response:
         task = access_task_by_id(request.user, pk)  # type: ignore[arg-type]
         if request.method == "GET":

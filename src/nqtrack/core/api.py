@@ -70,6 +70,15 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_size(self, request: Any) -> int | None:
+        """`page_size` must be a positive integer (a larger one is cut to 500), not ignored."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number of at least 1.")]}
+            )
+        return super().get_page_size(request)
+
 
 def validation_detail(exc: DjangoValidationError) -> dict[str, list[str]]:
     """`{field: [messages]}`; errors tied to no field go under `non_field_errors`."""

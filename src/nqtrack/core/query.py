@@ -143,8 +143,14 @@ class ChoiceOrEmptyField(forms.ChoiceField):
 
 def unusable_parameters(request: HttpRequest) -> dict[str, list[str]]:
     """Parameters no page or endpoint can use, whatever it reads: NUL characters (which
-    PostgreSQL cannot store or compare) and values longer than any code, date or search."""
+    PostgreSQL cannot store or compare) and values longer than any code, date or search; NUL
+    characters in an API request's JSON body too."""
     errors: dict[str, list[str]] = {}
+    if request.path.startswith("/api/") and request.content_type == "application/json":
+        # `\u0000` in a JSON body would reach a lookup or a text column (PostgreSQL refuses).
+        body = request.body
+        if b"\\u0000" in body or b"\x00" in body:
+            errors["non_field_errors"] = [str(_("Null characters are not allowed."))]
     for name, values in request.GET.lists():
         for value in values:
             if "\x00" in value or "\x00" in name:
@@ -196,3 +202,39 @@ class ExportField(forms.ChoiceField):
     def __init__(self, *formats: str, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(choices=[("", "")] + [(f, f) for f in formats], **kwargs)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """`true`/`false` (or `1`/`0`); anything else is an error, not silently "no filter"."""
+
+    TRUE, FALSE = {"true", "True", "1"}, {"false", "False", "0"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in self.TRUE or value is True:
+            return True
+        if value in self.FALSE or value is False:
+            return False
+        raise forms.ValidationError(_("Enter true or false."), code="invalid")
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
+def strict_boolean_filter(**kwargs: Any) -> Any:
+    import django_filters
+
+    class StrictBooleanFilter(django_filters.BooleanFilter):
+        field_class = StrictNullBooleanField
+
+    # The default select widget reads an unknown value as "no filter" before the field sees it.
+    kwargs.setdefault("widget", forms.TextInput)
+    return StrictBooleanFilter(**kwargs)
+
+
+def iso_date_filter(**kwargs: Any) -> Any:
+    """An API date filter: ISO `yyyy-mm-dd` only, as the schema says."""
+    import django_filters
+
+    return django_filters.DateFilter(input_formats=["%Y-%m-%d"], **kwargs)

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nqtrack.core.errors import PermissionDenied
+from nqtrack.core.query import strict_boolean_filter
 from nqtrack.organizations import services
 from nqtrack.organizations.models import Level, Organization, OrganizationKind
 from nqtrack.organizations.selectors import (
@@ -61,7 +62,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationFilter(django_filters.FilterSet):
     level = django_filters.CharFilter(field_name="level__slug")
     parent = django_filters.CharFilter(field_name="parent__code")
-    active = django_filters.BooleanFilter(field_name="valid_to", lookup_expr="isnull")
+    active = strict_boolean_filter(field_name="valid_to", lookup_expr="isnull")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:

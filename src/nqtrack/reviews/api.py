@@ -316,7 +316,7 @@ class ReviewViewSet(
         )  # type: ignore[arg-type]
         return self._done(review)
 
-    @extend_schema(request=MeetingInputSerializer, responses=ReviewSerializer)
+    @extend_schema(request=MeetingInputSerializer, responses={201: ReviewSerializer})
     @action(detail=True, methods=["post"])
     def meetings(self, request: Request, pk: str) -> Response:
         review = self.get_object()
