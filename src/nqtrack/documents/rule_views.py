@@ -26,6 +26,14 @@ def _values(form: forms.Form) -> dict[str, Any]:
     return {k: form.cleaned_data[k] for k in review_rules.RULE_FIELDS}
 
 
+def _saved(request: HttpRequest, count: int) -> HttpResponse:
+    messages.success(
+        request,
+        _("The rule was saved and %(count)s documents were rescheduled.") % {"count": count},
+    )
+    return redirect("documents:rules")
+
+
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -53,12 +61,7 @@ def _edit(request: HttpRequest, rule: ReviewRule) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("The rule was saved and %(count)s documents were rescheduled.")
-                % {"count": count},
-            )
-            return redirect("documents:rules")
+            return _saved(request, count)
     return render(
         request,
         "documents/rule_form.html",
@@ -125,12 +128,7 @@ def local_rule_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(
-                request,
-                _("The rule was saved and %(count)s documents were rescheduled.")
-                % {"count": count},
-            )
-            return redirect("documents:rules")
+            return _saved(request, count)
     return render(request, "documents/rule_form.html", {"form": form, "rule": None})
 
 

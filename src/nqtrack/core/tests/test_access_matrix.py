@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from nqtrack.core.access import OPEN_PATHS, OPEN_TO_READERS
 from nqtrack.organizations.models import User
 
 pytestmark = pytest.mark.django_db
@@ -43,23 +44,12 @@ UNSAFE = ("post", "put", "patch", "delete")
 DENIED = {403, 404, 405}
 # Writes that change nothing shared, open to every logged-in user.
 OPEN = {
-    "login",
-    "logout",
-    "set_language",
-    "notifications:read-all",
-    "documents-parse",
-    "deadlines-parse",
-    "tasks-extract",
+    *OPEN_TO_READERS,
+    *(path.lstrip("/") for path in OPEN_PATHS),
     "api-root",
     "schema",
     "api-docs",
-    "api/v1/documents/parse/",
-    "api/v1/deadlines/parse/",
-    "api/v1/tasks/extract/",
 }
-# Routes that only read, whatever the method: their POST is refused as for any other route,
-# except by the parse/extract endpoints listed above.
-NOT_A_RECORD = {"healthz", "home"}
 
 
 @dataclass(frozen=True)
