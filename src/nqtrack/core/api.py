@@ -128,6 +128,8 @@ ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "401": ("Error", "Not logged in."),
     "403": ("Error", "Logged in, but not allowed to do this."),
     "404": ("Error", "Not found, or outside what the user may see."),
+    # Every operation counts against the user's rate; the expensive ones against a stricter one.
+    "429": ("Error", "Too many requests (API throttling): try again after Retry-After seconds."),
 }
 BODY_ERROR_RESPONSES: dict[str, tuple[str, str]] = {
     "415": ("Error", "The body is not in a media type the operation accepts."),

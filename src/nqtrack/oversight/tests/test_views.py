@@ -178,7 +178,7 @@ def test_from_findings_to_a_closed_round_on_the_detail_page(world):
     close = office.post(f"{url}ket-thuc/", follow=True)
     assert "Chưa thể kết thúc đợt:" in seen(close)
     assert "chưa được xác nhận" in seen(close)
-    assert "confirm(" in close.content.decode()
+    assert "data-confirm=" in close.content.decode()  # asked by site.js
 
     pdf = SimpleUploadedFile("bien-ban.pdf", samples.pdf_bytes(), content_type="application/pdf")
     response = office.post(

@@ -194,7 +194,7 @@ def test_the_office_returns_a_report_then_the_unit_reads_the_comment_and_resubmi
     shown = office.get(submission_url)
     assert "Đã triển khai Việc 1 của A-XA" in seen(shown)
     assert "Việc 2 của A-XA" in seen(shown)  # listed as left unanswered
-    assert "confirm(" in shown.content.decode()  # the return button asks first
+    assert "data-confirm=" in shown.content.decode()  # the return button asks first (site.js)
 
     empty = office.post(submission_url + "tra-lai/", {"comment": "  "})
     assert empty.status_code == 400
