@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from nqtrack.assignments.forms import AssessmentForm, DecisionForm, EventForm, E
 from nqtrack.assignments.models import Evidence, ExtensionDecision
 from nqtrack.assignments.selectors import access_task_by_id, tasks_visible_to, with_status
 from nqtrack.assignments.status import OPEN, STATUS_LABELS, TRANSITIONS
+from nqtrack.core.downloads import file_response
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.query import page_query
 from nqtrack.reporting.selectors import reports_due_from
@@ -264,13 +265,8 @@ def task_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponse:
     """An evidence file, for whoever may see its task."""
     evidence = get_object_or_404(Evidence, pk=evidence_id)
     access_task_by_id(request.user, evidence.task_id)  # type: ignore[arg-type]
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    return file_response(request, evidence.file, evidence.original_name, evidence.content_type)

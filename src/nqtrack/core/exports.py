@@ -1,4 +1,5 @@
-"""Turning a table (headers + rows) into the files people use: XLSX for now."""
+"""Turning a table (headers + rows) into the files people use: XLSX for now. Every XLSX the
+application writes goes through xlsx_bytes, which keeps text that looks like a formula as text."""
 
 from __future__ import annotations
 
@@ -9,7 +10,21 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from nqtrack.core.downloads import bytes_response
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# A cell whose text starts with one of these would be taken for a formula by openpyxl (which
+# stores "=…" as one) or by a spreadsheet re-reading the value: a user's title such as
+# "=HYPERLINK(…)" must come out as the text it is (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: Any) -> None:
+    """Store a cell's value as a string, quote-prefixed as Excel does for typed-in text."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
 
 
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -21,6 +36,8 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
     sheet.title = title[:31]
     sheet.append([str(h) for h in headers])
     for cell in sheet[1]:
+        if str(cell.value).startswith(FORMULA_STARTS):
+            as_text(cell)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [len(str(h)) for h in headers]
@@ -35,6 +52,8 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                as_text(cell)
     for i, width in enumerate(widths):
         sheet.column_dimensions[sheet.cell(row=1, column=i + 1).column_letter].width = width + 2
     sheet.freeze_panes = "A2"
@@ -46,6 +65,4 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 def xlsx_response(
     filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(title, headers, rows), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return bytes_response(xlsx_bytes(title, headers, rows), filename, XLSX_TYPE)

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from nqtrack.core.audit import audit_rows
+from nqtrack.core.downloads import file_response
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
 from nqtrack.core.query import BadQuery
@@ -366,14 +367,11 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
     attachment = Attachment.objects.filter(pk=attachment_id, document__isnull=False).first()
     if attachment is None:
         raise Http404
     selectors.access_document_by_id(request.user, attachment.document_id)  # type: ignore[arg-type]
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+    return file_response(
+        request, attachment.file, attachment.original_name, attachment.content_type
     )

@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from nqtrack.core.api import request_user, require_write
+from nqtrack.core.downloads import bytes_response
+from nqtrack.core.uploads import DOCX
 from nqtrack.documents.models import Document, ReviewKind, ReviewMilestone
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization
@@ -417,9 +419,4 @@ class ReviewViewSet(
         """The draft report (DOCX) with the appendix filled from the data."""
         review = self.get_object()
         data = review_report_docx(review, request.user, today=timezone.localdate())  # type: ignore[arg-type]
-        response = HttpResponse(
-            data,
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-        response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.docx"'
-        return response
+        return bytes_response(data, f"review-{review.pk}.docx", DOCX.content_type)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from nqtrack.core.audit import audit_rows
+from nqtrack.core.downloads import bytes_response
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
 from nqtrack.core.query import page_query
@@ -199,9 +200,7 @@ def review_plan(request: HttpRequest) -> HttpResponse:
         from nqtrack.reviews.plan_docx import plan_docx
 
         data = plan_docx(committee, start, end, headers, rows, today=today)
-        response = HttpResponse(data, content_type=DOCX)
-        response["Content-Disposition"] = 'attachment; filename="ke-hoach-so-ket-tong-ket.docx"'
-        return response
+        return bytes_response(data, "ke-hoach-so-ket-tong-ket.docx", DOCX)
     return render(
         request,
         "reviews/plan.html",
@@ -397,10 +396,9 @@ def review_draft(request: HttpRequest, pk: int) -> HttpResponse:
     data = review_report_docx(review, user, today=today)
     if services.can_run(user, review.committee):
         services.review_mark_draft(by=user, review=review)
-    response = HttpResponse(data, content_type=DOCX)
-    name = f"du-thao-bao-cao-{review.kind}-{review.document.number}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return bytes_response(
+        data, f"du-thao-bao-cao-{review.kind}-{review.document.number}.docx", DOCX
+    )
 
 
 @require_safe
