@@ -16,6 +16,11 @@ urlpatterns = [
     path("ke-hoach/<int:pk>/", plans.plan_detail, name="plan"),
     path("ke-hoach/<int:pk>/sua/", plans.plan_edit, name="plan-edit"),
     path("ke-hoach/<int:pk>/tai-lieu/", plans.plan_material, name="plan-material"),
+    path(
+        "ke-hoach/<int:pk>/tai-lieu/<int:material_id>/",
+        plans.plan_material_download,
+        name="plan-material-file",
+    ),
     path("ke-hoach/<int:pk>/xoa/", plans.plan_delete, name="plan-delete"),
     path("bao-cao-vien/", plans.speaker_list, name="speakers"),
     path("bao-cao-vien/them/", plans.speaker_form, name="speaker-create"),

@@ -178,7 +178,7 @@ def test_content_disposition_has_an_ascii_fallback_and_the_utf8_name(name, fallb
     )
 
 
-FORMULAS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\tx", "\r=HYPERLINK(\"http://x\")"]
+FORMULAS = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\tx", '\r=HYPERLINK("http://x")']
 
 
 def test_xlsx_exports_keep_formula_like_text_as_text_and_numbers_as_numbers():
@@ -208,3 +208,39 @@ def test_an_export_view_sends_its_xlsx_through_the_download_helper(client, tree)
     sheet = load_workbook(io.BytesIO(response.content)).active
     titles = [c for row in sheet.iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
     assert titles and all(c.data_type == "s" for c in titles)
+
+
+def test_a_study_material_file_is_checked_and_served_only_to_those_who_see_the_plan(client, tree):
+    from nqtrack.dissemination import services as study_services
+
+    document = register(tree.province_office, "14-NQ/TU", tree.tu, D(2024, 3, 1))
+    plan = study_services.study_plan_create(
+        by=tree.province_office,
+        document=document,
+        owner=tree.tu,
+        kind="in_depth",
+        due_on=D(2025, 3, 1),
+    )
+    with pytest.raises(ValidationError):
+        study_services.study_material_add(
+            by=tree.province_office,
+            plan=plan,
+            title="Đề cương",
+            file=samples.upload("de-cuong.docx", samples.zip_bomb()),
+        )
+    material = study_services.study_material_add(
+        by=tree.province_office,
+        plan=plan,
+        title="Đề cương",
+        file=samples.upload("Đề cương.DOCX", samples.docx_bytes()),
+    )
+    assert material.original_name == "Đề cương.docx"
+    client.force_login(tree.province_office)
+    url = f"/hoc-tap/ke-hoach/{plan.pk}/tai-lieu/{material.pk}/"
+    assert url in client.get(f"/hoc-tap/ke-hoach/{plan.pk}/").content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert "filename*=UTF-8''" + quote("Đề cương.docx", safe="") in response["Content-Disposition"]
+    client.force_login(tree.outsider)
+    assert client.get(url).status_code == 404

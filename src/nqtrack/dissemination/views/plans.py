@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from nqtrack.core.downloads import file_response
 from nqtrack.core.exports import xlsx_response
 from nqtrack.core.forms import apply_errors
+from nqtrack.core.uploads import KINDS
 from nqtrack.dissemination import rollups, services
 from nqtrack.dissemination.access import can_manage_unit
 from nqtrack.dissemination.forms import MaterialForm, PlanForm, SpeakerForm
@@ -182,6 +184,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "materials": plan.materials.all(),
         },
     )
+
+
+@require_safe
+@login_required
+def plan_material_download(request: HttpRequest, pk: int, material_id: int) -> HttpResponse:
+    """A plan's material file, for whoever may see the plan."""
+    plan = access_plan_by_id(user_of(request), pk)
+    material = get_object_or_404(plan.materials.exclude(file=""), pk=material_id)
+    name = material.original_name or material.file.name
+    kind = KINDS.get("." + name.rpartition(".")[2].lower())
+    content_type = kind.content_type if kind else "application/octet-stream"
+    return file_response(request, material.file, name, content_type)
 
 
 @login_required
