@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from nqtrack.assignments import services
 from nqtrack.assignments.extraction import ProposedTask, extract_tasks, extract_tasks_from_table
 from nqtrack.assignments.selectors import known_organizations, public_holidays
+from nqtrack.core import uploads
 from nqtrack.documents.selectors import access_document_by_id
 from nqtrack.organizations.models import Organization
 from nqtrack.organizations.selectors import organizations_visible_to
@@ -131,8 +132,10 @@ def extract(request: HttpRequest, pk: int) -> HttpResponse:
             upload = source.cleaned_data.get("file")
             tables = []
             if upload is not None:
-                if not (upload.name or "").lower().endswith(".docx"):
-                    source.add_error("file", _("Upload a .docx file."))
+                try:  # a zip bomb or a renamed file never reaches python-docx
+                    uploads.check_upload(upload, accept=uploads.WORD_FILES)
+                except ValidationError as exc:
+                    source.add_error("file", exc.message_dict["file"])
                 else:
                     try:
                         tables = docx_tables(upload.read())

@@ -85,6 +85,7 @@ EVIDENCE_FILES = Accept(
         "%(name)s: evidence can be PDF, Word (DOC, DOCX), Excel (XLS, XLSX), JPG or PNG files."
     ),
 )
+WORD_FILES = Accept((DOCX,), gettext_lazy("Upload a .docx file."))
 TABLE_FILES = Accept((XLSX, CSV), gettext_lazy("Upload an .xlsx or .csv file."))
 
 

@@ -244,3 +244,14 @@ def test_a_study_material_file_is_checked_and_served_only_to_those_who_see_the_p
     assert "filename*=UTF-8''" + quote("Đề cương.docx", safe="") in response["Content-Disposition"]
     client.force_login(tree.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_the_task_extraction_page_refuses_a_zip_bomb_before_python_docx_opens_it(client, tree):
+    notice = register(tree.province_office, "18-TB/TU", tree.tu, D(2026, 3, 10))
+    client.force_login(tree.province_office)
+    page = client.post(
+        f"/nhiem-vu/trich-xuat/{notice.pk}/",
+        {"step": "propose", "text": "", "file": samples.upload("phu-luc.docx", samples.zip_bomb())},
+    )
+    assert page.status_code == 200
+    assert "giải nén ra quá nhiều dữ liệu" in page.content.decode()
