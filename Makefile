@@ -93,7 +93,7 @@ test-postgres:
 
 lint: install
 	$(BIN)/ruff check src e2e bench
-	NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/mypy src/nqtrack/*/services.py src/nqtrack/*/selectors.py src/nqtrack/documents/calendar.py src/nqtrack/documents/symbols.py src/nqtrack/documents/textparse.py src/nqtrack/assignments/deadlines.py src/nqtrack/core/text.py src/nqtrack/ops/backup.py
+	NQTRACK_ALLOW_INSECURE_KEY=1 $(BIN)/mypy src/nqtrack/*/services.py src/nqtrack/*/selectors.py src/nqtrack/documents/calendar.py src/nqtrack/documents/symbols.py src/nqtrack/documents/textparse.py src/nqtrack/assignments/deadlines.py src/nqtrack/core/text.py src/nqtrack/ops/backup.py src/nqtrack/core/uploads.py src/nqtrack/core/downloads.py src/nqtrack/core/exports.py src/nqtrack/core/tabular.py
 
 # Regenerate the Vietnamese catalogue after changing user-facing strings.
 messages: install

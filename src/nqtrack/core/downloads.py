@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TypeVar
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
 from nqtrack.core.uploads import safe_filename
 
+R = TypeVar("R", HttpResponse, FileResponse)
 _NOT_ASCII_SAFE = re.compile(r'[^A-Za-z0-9 !#$&+\-.^_`|~()\[\]{},;=@]')
 
 
@@ -45,7 +48,7 @@ def _download_name(name: str) -> str:
     return safe_filename(name, f".{ext.lower()}" if dot and ext.isalnum() else "")
 
 
-def _headers(response: HttpResponse, name: str) -> HttpResponse:
+def _headers(response: R, name: str) -> R:
     response["Content-Disposition"] = content_disposition(_download_name(name))
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -53,13 +56,13 @@ def _headers(response: HttpResponse, name: str) -> HttpResponse:
 
 def file_response(
     request: HttpRequest, file: FieldFile, name: str, content_type: str
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A stored file as a download (after the caller's permission check): its bytes, or an
     empty X-Accel-Redirect response for nginx when NQTRACK_X_ACCEL_REDIRECT is set."""
     prefix = settings.NQTRACK_X_ACCEL_REDIRECT
     if prefix:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = prefix + quote(file.name.lstrip("/"), safe="/")
+        response["X-Accel-Redirect"] = prefix + quote((file.name or "").lstrip("/"), safe="/")
         return _headers(response, name)
     streamed = FileResponse(file.open("rb"), content_type=content_type)
     return _headers(streamed, name)
