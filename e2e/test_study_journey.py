@@ -107,8 +107,11 @@ def test_members_session_attendance_essays_and_the_provinces_rates(
     expect(main.get_by_test_id("import-report")).to_contain_text(
         "6 đảng viên sẽ được thêm, 0 được cập nhật."
     )
-    main.get_by_role("button", name="Nhập dữ liệu").click()
-    expect(main).to_contain_text("Đã nhập danh sách đảng viên: thêm mới 6, cập nhật 0.")
+    main.get_by_role("button", name="Nhập dữ liệu").click()  # a background job, on its page
+    expect(main.get_by_test_id("job-result")).to_contain_text(
+        "Đã nhập danh sách đảng viên: thêm mới 6, cập nhật 0."
+    )
+    main.get_by_role("link", name="← Đảng viên").click()
     expect(main.locator("#members tbody tr")).to_have_count(6)
     expect(main.locator('#members tr[data-code="CB1-04"]')).to_contain_text("Đã nghỉ hưu")
 
@@ -141,7 +144,7 @@ def test_members_session_attendance_essays_and_the_provinces_rates(
     expect(main.get_by_test_id("present")).to_have_text("4có mặt")
     expect(main.get_by_test_id("rate")).to_have_text("66,7%có mặt / được triệu tập")
     assert Attendance.objects.filter(status="present").count() == 4
-    assert ImportJob.objects.get().status == "done"
+    assert ImportJob.objects.get(kind="attendance").status == "done"
 
     # The cell's essays on one screen: Tốt, Khá and a Yếu that must be rewritten.
     page.locator(".subnav").get_by_role("link", name="Bài thu hoạch").click()
