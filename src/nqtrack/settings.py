@@ -282,11 +282,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "nqtrack.core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "nqtrack.core.query.StrictOrderingFilter",  # an unknown ?ordering= field is a 400
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "nqtrack.core.api.exception_handler",
-    "DATE_FORMAT": "%Y-%m-%d",
+    "DATE_FORMAT": "iso-8601",  # yyyy-mm-dd, zero-padded even before year 1000
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Rates per user (or per address when anonymous); "expensive" covers parsing, extraction,

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
 
 from nqtrack.core.tabular import parse_iso_or_vn_date
 
@@ -26,6 +27,7 @@ F = TypeVar("F", bound=forms.Form)
 # fields of the query forms are shorter still.
 MAX_PARAMETER_LENGTH = 1000
 MAX_SEARCH_LENGTH = 200
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
 class BadQuery(Exception):
@@ -151,6 +153,11 @@ def unusable_parameters(request: HttpRequest) -> dict[str, list[str]]:
         body = request.body
         if b"\\u0000" in body or b"\x00" in body:
             errors["non_field_errors"] = [str(_("Null characters are not allowed."))]
+    elif request.path.startswith("/api/") and request.content_type in FORM_TYPES:
+        # The same in a form body (DRF reuses what Django parsed here).
+        for name, values in request.POST.lists():
+            if any("\x00" in v for v in values) or "\x00" in name:
+                errors[name.replace("\x00", "")[:50]] = [str(_("Null characters are not allowed."))]
     for name, values in request.GET.lists():
         for value in values:
             if "\x00" in value or "\x00" in name:
@@ -238,3 +245,22 @@ def iso_date_filter(**kwargs: Any) -> Any:
     import django_filters
 
     return django_filters.DateFilter(input_formats=["%Y-%m-%d"], **kwargs)
+
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` names only whitelisted fields (`ordering_fields`); another is a 400 listing
+    the allowed ones, rather than silently the default order."""
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [term.strip() for term in params.split(",")]
+            if len(self.remove_invalid_fields(queryset, fields, view, request)) != len(fields):
+                context = {"request": request}
+                allowed = [name for name, _label in self.get_valid_fields(queryset, view, context)]
+                message = _("Sort by one of: %(fields)s (a leading - reverses).")
+                raise exceptions.ValidationError(
+                    {self.ordering_param: [str(message) % {"fields": ", ".join(allowed)}]}
+                )
+        return super().get_ordering(request, queryset, view)

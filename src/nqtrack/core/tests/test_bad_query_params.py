@@ -359,3 +359,13 @@ def test_an_api_address_no_route_matches_answers_404_in_json(tree, client):
     response = client.get("/api/v1/documents/1.5/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Không tìm thấy."}
+
+
+def test_an_api_list_sorts_only_by_its_whitelisted_fields(tree, client):
+    client.force_login(tree.province_office)
+    assert client.get("/api/v1/tasks/", {"ordering": "-due_on"}).status_code == 200
+    response = client.get("/api/v1/tasks/", {"ordering": "assigned_by__password"})
+    assert response.status_code == 400
+    assert "due_on" in response.json()["ordering"][0]
+    assert client.get("/api/v1/tasks/", {"page_size": "0"}).status_code == 400
+    assert client.get("/api/v1/organizations/", {"active": "maybe"}).status_code == 400
