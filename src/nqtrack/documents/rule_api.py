@@ -18,6 +18,9 @@ from nqtrack.documents.models import ReviewRule
 from nqtrack.organizations.models import Level
 from nqtrack.organizations.selectors import organizations_managed_by
 
+_LEVEL = OpenApiParameter(
+    "level", OpenApiTypes.STR, OpenApiParameter.PATH, description="The level's slug, e.g. province."
+)
 _OWNER = OpenApiParameter(
     "owner",
     OpenApiTypes.STR,
@@ -72,10 +75,10 @@ class ReviewRuleCreateSerializer(ReviewRuleSerializer):
 
 
 @extend_schema_view(
-    retrieve=extend_schema(parameters=[_OWNER]),
-    update=extend_schema(parameters=[_OWNER]),
-    partial_update=extend_schema(parameters=[_OWNER]),
-    destroy=extend_schema(parameters=[_OWNER]),
+    retrieve=extend_schema(parameters=[_LEVEL, _OWNER]),
+    update=extend_schema(parameters=[_LEVEL, _OWNER]),
+    partial_update=extend_schema(parameters=[_LEVEL, _OWNER]),
+    destroy=extend_schema(parameters=[_LEVEL, _OWNER]),
     list=extend_schema(
         parameters=[
             OpenApiParameter(

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from nqtrack.core.tests import samples
 from nqtrack.documents import selectors, services
-from nqtrack.testing import register
+from nqtrack.organizations.models import Role
+from nqtrack.testing import UserFactory, register
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -156,14 +157,30 @@ def test_every_document_url_answers_404_to_a_user_below_the_clearance(tree, docs
         upload=SimpleUploadedFile("ct07.pdf", PDF, content_type="application/pdf"),
     )
     method, url = document_urls(secret.pk, attachment.pk)[index]
-    viewer = tree.province_viewer
-    client = api(viewer) if url.startswith("/api/") else web(viewer)
+    # An office user at "thường": a write reaches the view, which finds nothing.
+    office = UserFactory(organization=tree.tu, role=Role.OFFICE)
+    client = api(office) if url.startswith("/api/") else web(office)
     response = (
         getattr(client, method)(url, {}, format="json")
         if url.startswith("/api/")
         else getattr(client, method)(url)
     )
     assert response.status_code == 404
+    # A viewer may write nothing at all: the same 403 for this document as for one that
+    # does not exist, so the refusal says nothing of it.
+    if method != "get":
+        viewer = tree.province_viewer
+        missing = url.replace(str(secret.pk), "987654")
+        answers = []
+        for target in (url, missing):
+            client = api(viewer) if target.startswith("/api/") else web(viewer)
+            sent = (
+                getattr(client, method)(target, {}, format="json")
+                if target.startswith("/api/")
+                else getattr(client, method)(target)
+            )
+            answers.append((sent.status_code, "07-CT/TU" in sent.content.decode()))
+        assert answers == [(403, False), (403, False)]
 
 
 def test_lists_search_and_exports_leave_out_what_the_user_may_not_see(tree, docs):
