@@ -25,7 +25,7 @@ from django.http.response import HttpResponseBase
 from nqtrack.core.uploads import safe_filename
 
 R = TypeVar("R", HttpResponse, FileResponse)
-_NOT_ASCII_SAFE = re.compile(r'[^A-Za-z0-9 !#$&+\-.^_`|~()\[\]{},;=@]')
+_NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9 !#$&+\-.^_`|~()\[\]{},;=@]")
 
 
 def ascii_fallback(name: str) -> str:
