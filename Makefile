@@ -7,7 +7,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nqtrack
 export DJANGO_SETTINGS_MODULE := nqtrack.settings
 
-.PHONY: install system-deps run test test-sqlite test-postgres lint typecheck messages bench clean
+.PHONY: install system-deps run test test-sqlite test-postgres lint typecheck messages bench fuzz clean
 
 install: $(VENV)/.installed
 
@@ -116,6 +116,16 @@ bench: install
 	  $(BIN)/python -m bench.tasks_bench --scale $(SCALE) $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 NQTRACK_API_THROTTLING=0 PYTHONPATH=src \
 	  $(BIN)/python -m bench.study_bench --scale $(STUDY_SCALE) $(BENCH_ARGS)
+
+# Long API fuzzing pass (run by hand): the same schemathesis checks as the bounded pass in
+# `make test` (core/tests/test_api_fuzz.py), with FUZZ_EXAMPLES cases per operation and mode for
+# each of FUZZ_SEEDS, in-process on the test database of FUZZ_DATABASE_URL.
+FUZZ_EXAMPLES ?= 50
+FUZZ_SEEDS ?= 1,2,3,20251203
+FUZZ_DATABASE_URL ?= sqlite:///var/test-fuzz.sqlite3
+fuzz: install
+	DATABASE_URL=$(FUZZ_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 NQTRACK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	  NQTRACK_FUZZ_SEEDS=$(FUZZ_SEEDS) $(BIN)/pytest src/nqtrack/core/tests/test_api_fuzz.py -p no:cacheprovider -s
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
