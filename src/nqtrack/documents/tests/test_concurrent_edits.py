@@ -115,7 +115,7 @@ def test_every_change_of_status_moves_the_version_on(tree, document):
         )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs row locks: SQLite lets one writer in at a time, so there is no race to lose",
