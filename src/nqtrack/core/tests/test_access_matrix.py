@@ -104,6 +104,7 @@ def _records() -> dict[str, Callable[[], Any]]:
         Member,
         OutreachActivity,
         Speaker,
+        StudyMaterial,
         StudyPlan,
         StudySession,
     )
@@ -150,6 +151,7 @@ def _records() -> dict[str, Callable[[], Any]]:
             _first(Member, organization__path__startswith=_path("LC-TU")), "code", None
         ),
         "dissemination:plan:pk": lambda: pk(_first(StudyPlan, **province)),
+        "dissemination:material_id": lambda: pk(_first(StudyMaterial, plan__owner__code="LC-TU")),
         "dissemination:speaker:pk": lambda: pk(below(Speaker, "organization")),
         "dissemination:session:pk": lambda: pk(below(StudySession, "organizer")),
         "dissemination:attendance:pk": lambda: pk(below(StudySession, "organizer")),
