@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import exceptions, pagination, serializers
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -179,5 +180,5 @@ def error_responses_hook(
 
 def require_write(request: Any, allowed: bool) -> None:
     """Refuse a write before its input is read, so that a refusal never depends on the body."""
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not allowed:
+    if request.method not in SAFE_METHODS and not allowed:
         raise exceptions.PermissionDenied(_("You may not change this record."))

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nqtrack.core.audit import audit_record, audit_refusal, diff, snapshot
-from nqtrack.core.errors import PermissionDenied, field_error
+from nqtrack.core.errors import PermissionDenied, ValidationError, field_error
 from nqtrack.documents.models import Document, ReviewRule
 from nqtrack.organizations.models import Level, Organization, User
 
@@ -182,9 +182,9 @@ def _create(
     if national is not None:
         for key in RULE_FIELDS:
             setattr(rule, key, getattr(national, key))
-    else:
-        rule.interim_years, rule.final_years = 3, 5
-        rule.reviewed_types = ["CT", "KL", "NQ"]
+    missing = [k for k in RULE_FIELDS if national is None and k not in values]
+    if missing:  # nothing to copy from: the committee gives every value itself
+        raise ValidationError({k: [_("This field is required.")] for k in missing})
     _clean_values(rule, values)
     try:
         with transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -129,7 +130,7 @@ class ReviewRuleViewSet(
             level=self.kwargs["level"],
             owner_code=self.request.query_params.get("owner") or None,
         )
-        unsafe = self.request.method not in ("GET", "HEAD", "OPTIONS")
+        unsafe = self.request.method not in SAFE_METHODS
         if unsafe and not review_rules.rule_manageable_by(user, rule):  # type: ignore[arg-type]
             if not user.can_administer:  # type: ignore[union-attr]
                 raise PermissionDenied(_("Only administrators may change review rules."))

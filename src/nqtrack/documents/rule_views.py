@@ -108,15 +108,14 @@ def local_rule_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.can_administer or not review_rules.local_rules_allowed():  # type: ignore[union-attr]
         raise PermissionDenied
-    national = ReviewRule.objects.filter(owner__isnull=True).first()
-    form = LocalRuleForm(
-        request.POST or None, instance=ReviewRule(reviewed_types=["CT", "KL", "NQ"])
-    )
+    # The form starts from the national rule of the administrator's own level.
+    national = ReviewRule.objects.filter(
+        owner__isnull=True, level_id=user.organization.level_id  # type: ignore[union-attr]
+    ).first() or ReviewRule(reviewed_types=[])
+    form = LocalRuleForm(request.POST or None, instance=national)
     form.fields["owner"].queryset = organizations_managed_by(user).filter(  # type: ignore[attr-defined,arg-type]
         kind="committee"
     )
-    if national is not None and not request.POST:
-        form.initial.update({k: getattr(national, k) for k in review_rules.RULE_FIELDS[:-1]})
     if request.method == "POST" and form.is_valid():
         try:
             rule, count = review_rules.review_rule_create(

@@ -234,11 +234,9 @@ def _path(code: str) -> str:
 
 def _lookup_keys(write: Write, param: str) -> list[str]:
     if write.api:
-        base = write.name.rsplit("-", 1)[0] if "-" in write.name else write.name
-        # "task-decide-extension" → try "task", then shorter prefixes
+        # "task-decide-extension": try the whole name, then shorter prefixes down to "task"
         parts = write.name.split("-")
-        keys = [f"api:{'-'.join(parts[:n])}:{param}" for n in range(len(parts), 0, -1)]
-        return [*keys, f"api:{base}:{param}"]
+        return [f"api:{'-'.join(parts[:n])}:{param}" for n in range(len(parts), 0, -1)]
     ns, _, name = write.name.partition(":")
     stem = name.split("-")[0]
     return [f"{ns}:{name}:{param}", f"{ns}:{stem}:{param}", f"{ns}:{param}"]

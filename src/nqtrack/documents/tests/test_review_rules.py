@@ -72,3 +72,22 @@ def test_configuration_can_keep_national_rules_only(tree, settings):
         review_rules.review_rule_create(
             by=tree.province_admin, owner=tree.tu, level=Level.objects.get(slug="commune")
         )
+
+
+def test_a_rule_for_a_level_without_national_default_needs_every_value(tree):
+    cell = Level.objects.get(slug="cell")
+    assert not ReviewRule.objects.filter(level=cell, owner__isnull=True).exists()
+    with pytest.raises(ValidationError) as exc:
+        review_rules.review_rule_create(by=tree.province_admin, owner=tree.tu, level=cell)
+    assert set(exc.value.message_dict) == set(review_rules.RULE_FIELDS)
+    rule, _count = review_rules.review_rule_create(
+        by=tree.province_admin,
+        owner=tree.tu,
+        level=cell,
+        interim_years=1,
+        final_years=2,
+        plan_lead_months=1,
+        finalize_days=10,
+        reviewed_types=["NQ"],
+    )
+    assert (rule.interim_years, rule.final_years) == (1, 2)
