@@ -18,6 +18,7 @@ from nqtrack.documents.models import (
     RelationKind,
     ReviewMilestone,
 )
+from nqtrack.documents.search import words_match
 from nqtrack.documents.similarity import rank_closest
 from nqtrack.organizations.models import Organization, SecurityLevel, User
 
@@ -62,14 +63,14 @@ def access_document_by_id(user: User, document_id: int | str) -> Document:
 
 
 def document_search(qs: QuerySet[Document], query: str) -> QuerySet[Document]:
-    """Documents whose symbol, title or text contain every word of the query, ignoring
-    diacritics and case; phrase and exact-diacritic matches are ranked first (`search_rank`).
+    """Documents whose symbol, title or text have every word of the query as a whole word,
+    ignoring diacritics and case, through the search index (documents/search.py); phrase and
+    exact-diacritic matches are ranked first (`search_rank`).
     """
     terms = search_terms(query)
     if not terms:
         return qs
-    for term in terms:
-        qs = qs.filter(search_text__contains=" " + term)
+    qs = qs.filter(words_match(terms))
     phrase = fold_words(query)
     return qs.annotate(
         search_rank=Case(
