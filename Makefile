@@ -111,11 +111,14 @@ messages: install
 BENCH_DATABASE_URL ?= $(TEST_DATABASE_URL)
 SCALE ?= 1.0
 STUDY_SCALE ?= $(SCALE)
+SEARCH_SCALE ?= 1
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 NQTRACK_API_THROTTLING=0 PYTHONPATH=src \
 	  $(BIN)/python -m bench.tasks_bench --scale $(SCALE) $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 NQTRACK_API_THROTTLING=0 PYTHONPATH=src \
 	  $(BIN)/python -m bench.study_bench --scale $(STUDY_SCALE) $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 NQTRACK_API_THROTTLING=0 PYTHONPATH=src \
+	  $(BIN)/python -m bench.search_bench --scale $(SEARCH_SCALE) $(BENCH_ARGS)
 
 # Long API fuzzing pass (run by hand): the same schemathesis checks as the bounded pass in
 # `make test` (core/tests/test_api_fuzz.py), with FUZZ_EXAMPLES cases per operation and mode for
