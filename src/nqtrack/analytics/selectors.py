@@ -11,20 +11,25 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from nqtrack.assignments.models import LeadTally, SubtreeTally
 from nqtrack.assignments.selectors import tasks_visible_to, with_status
 from nqtrack.assignments.status import (
     CARRIED_OVER,
     DONE_LATE,
     DONE_ON_TIME,
+    DUE_SOON,
+    NOT_DUE,
     OVERDUE,
     STATUS_LABELS,
 )
+from nqtrack.assignments.tallies import ALL_FIELDS, NO_DATE, NO_FIELD, OPEN
 from nqtrack.core.db import aggregate_queries
-from nqtrack.organizations.models import Organization, User
+from nqtrack.documents.models import Field
+from nqtrack.organizations.models import Organization, SecurityLevel, User
 
 STATUSES = list(STATUS_LABELS)
 
@@ -76,7 +81,24 @@ def task_rollup(
 
     `today` may be a past day: the figures are then those of that day (tasks assigned later
     left out, tasks completed later still open). `documents` keeps the tasks of those source
-    documents only."""
+    documents only.
+
+    For today and later days without a document filter the figures are read from the
+    maintained counts (assignments/tallies.py); a past day or a document filter counts the
+    tasks themselves (`rollup_from_tasks`)."""
+    if documents is None and today >= timezone.localdate():
+        return _rollup_from_tallies(user, root, today=today)
+    return rollup_from_tasks(user, root, today=today, documents=documents)
+
+
+def rollup_from_tasks(
+    user: User,
+    root: Organization,
+    *,
+    today: datetime.date,
+    documents: Sequence[int] | None = None,
+) -> Rollup:
+    """task_rollup counted from the tasks themselves (any day, any documents)."""
     tasks = with_status(tasks_visible_to(user), today=today).filter(
         lead__path__startswith=root.path
     )
@@ -134,4 +156,112 @@ def task_rollup(
         by_year=[by_year[k] for k in sorted(by_year)],
         by_field=sorted(by_field.values(), key=lambda r: r.label),
         late_by_lead=late[:20],
+    )
+
+
+# From the maintained counts. ----------------------------------------------------------------
+
+
+def _tally_visible(user: User) -> Q | None:
+    """The documents_visible_to rule on the owner and security level kept in the counts."""
+    if user.is_superuser:
+        return None
+    org = user.organization
+    if org is None:
+        return Q(pk__in=[])
+    return (Q(owner__path__in=org.ancestor_paths()) | Q(owner__path__startswith=org.path)) & Q(
+        security_level__in=SecurityLevel.up_to(user.clearance)
+    )
+
+
+def _tally_status(today: datetime.date, due_soon_days: int = 14) -> Case:
+    """status.task_status over a settled state and a due date (see assignments/tallies.py)."""
+    soon = today + datetime.timedelta(days=due_soon_days)
+    year_start = today.replace(month=1, day=1)
+    return Case(
+        When(state=OPEN, due_on__lt=year_start, then=Value(CARRIED_OVER)),
+        When(state=OPEN, due_on__lt=today, then=Value(OVERDUE)),
+        When(state=OPEN, due_on__lte=soon, then=Value(DUE_SOON)),
+        When(state=OPEN, then=Value(NOT_DUE)),
+        default=F("state"),
+        output_field=CharField(),
+    )
+
+
+def tally_rows(user: User, model: type[SubtreeTally] | type[LeadTally]):  # type: ignore[no-untyped-def]
+    visible = _tally_visible(user)
+    rows = model.objects.all()
+    return rows if visible is None else rows.filter(visible)
+
+
+def _rollup_from_tallies(user: User, root: Organization, *, today: datetime.date) -> Rollup:
+    status = _tally_status(today)
+    children = list(Organization.objects.filter(parent=root).order_by("valid_to", "name"))
+    units = {c.pk: Row(key=c.code, label=c.name, org=c) for c in children}
+    own = Row(key=root.code, label=root.name, org=root)
+    total = Row(key="total", label=root.name)
+    by_year: dict[str, Row] = {}
+    by_field: dict[str, Row] = {}
+    with aggregate_queries():
+        grouped = list(
+            tally_rows(user, SubtreeTally)
+            .filter(organization_id__in=[root.pk, *units], field=ALL_FIELDS)
+            .annotate(status=status, year=ExtractYear("due_on"))
+            .values_list("organization_id", "status", "year")
+            .annotate(n=Sum("n"))
+        )
+        fields = list(
+            tally_rows(user, SubtreeTally)
+            .filter(organization_id=root.pk)
+            .exclude(field=ALL_FIELDS)
+            .annotate(status=status)
+            .values_list("field", "status")
+            .annotate(n=Sum("n"))
+        )
+        late_leads = list(
+            tally_rows(user, LeadTally)
+            .filter(lead__path__startswith=root.path, state=OPEN, due_on__lt=today)
+            .values("lead_id", "lead__name")
+            .annotate(late=Sum("n"))
+            .order_by("-late", "lead__name")[:20]
+        )
+        lead_counts = list(
+            tally_rows(user, LeadTally)
+            .filter(lead_id__in=[item["lead_id"] for item in late_leads])
+            .annotate(status=status)
+            .values_list("lead_id", "status")
+            .annotate(n=Sum("n"))
+        )
+    no_year = NO_DATE.year
+    for org_id, state, year, n in grouped:
+        if org_id == root.pk:
+            total.counts[state] += n
+            own.counts[state] += n
+            key = str(year) if year and year != no_year else "—"
+            by_year.setdefault(key, Row(key=key, label=key)).counts[state] += n
+        else:
+            units[org_id].counts[state] += n
+    for row in units.values():
+        own.counts.subtract(row.counts)
+    own.counts = +own.counts  # drop the zeros
+    names = dict(Field.objects.filter(pk__in=[f for f, _, _ in fields]).values_list("pk", "slug"))
+    labels = dict(Field.objects.filter(pk__in=names).values_list("pk", "name"))
+    for field_id, state, n in fields:
+        key = names.get(field_id, "—") if field_id != NO_FIELD else "—"
+        label = labels.get(field_id, "—") if field_id != NO_FIELD else "—"
+        by_field.setdefault(key, Row(key=key, label=label)).counts[state] += n
+    leads = {
+        item["lead_id"]: Row(key=str(item["lead_id"]), label=item["lead__name"])
+        for item in late_leads
+    }
+    for lead_id, state, n in lead_counts:
+        leads[lead_id].counts[state] += n
+    by_unit = ([own] if own.total else []) + [row for row in units.values() if row.total]
+    return Rollup(
+        root=root,
+        total=total,
+        by_unit=by_unit,
+        by_year=[by_year[k] for k in sorted(by_year)],
+        by_field=sorted(by_field.values(), key=lambda r: r.label),
+        late_by_lead=sorted(leads.values(), key=lambda r: (-r.late, r.label)),
     )

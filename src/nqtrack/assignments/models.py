@@ -30,6 +30,43 @@ class DeadlineKind(models.TextChoices):
     NONE = "none", _("no deadline")
 
 
+# Columns the maintained counts depend on (assignments/tallies.py).
+TALLIED = {
+    "lead",
+    "lead_id",
+    "source_document",
+    "source_document_id",
+    "due_on",
+    "completed_on",
+    "cancelled",
+    "deadline_kind",
+}
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    """Bulk writes recount the leads they touch, as single saves do through signals."""
+
+    def update(self, **kwargs: object) -> int:
+        if not TALLIED & set(kwargs):
+            return super().update(**kwargs)
+        from nqtrack.assignments import tallies
+
+        leads = set(self.values_list("lead_id", flat=True))
+        count = super().update(**kwargs)
+        lead = kwargs.get("lead_id", kwargs.get("lead"))
+        if lead is not None:
+            leads.add(getattr(lead, "pk", lead))  # type: ignore[arg-type]
+        tallies.leads_changed(leads)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        from nqtrack.assignments import tallies
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        tallies.leads_changed({task.lead_id for task in created})
+        return created
+
+
 class Task(models.Model):
     """One assignment (đầu việc): who leads, who supports, by when, producing what."""
 
@@ -91,6 +128,8 @@ class Task(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -295,3 +334,67 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measured_on:%d/%m/%Y}: {self.value}"
+
+
+class LeadTally(models.Model):
+    """How many tasks one lead unit has of one document, by due date and settled state.
+
+    Kept up to date with the tasks (assignments/tallies.py). `owner`, `security_level` and
+    `fields` are the document's as they were when these tasks were counted, so that a later
+    change of the document is taken back out of the subtree counts exactly.
+    """
+
+    lead = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()  # tallies.NO_DATE when the task has none
+    state = models.CharField(max_length=20)
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    security_level = models.CharField(max_length=20)
+    fields = models.CharField(max_length=255, blank=True)  # field ids, comma-separated
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead", "document", "due_on", "state"], name="lead_tally_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "due_on"], name="lead_tally_late")]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}/{self.document_id} {self.due_on} {self.state}: {self.n}"
+
+
+class SubtreeTally(models.Model):
+    """Tasks led anywhere in an organization's subtree, summed from LeadTally up the tree.
+
+    `field` is 0 for every task, a field's id for the tasks of documents of that field, and -1
+    for the tasks of documents without a field (a task counts once per field of its document).
+    """
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    field = models.IntegerField()
+    owner = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    security_level = models.CharField(max_length=20)
+    due_on = models.DateField()
+    state = models.CharField(max_length=20)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "field", "owner", "security_level", "due_on", "state"],
+                name="subtree_tally_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.field} {self.due_on} {self.state}: {self.n}"

@@ -19,6 +19,7 @@ from nqtrack.organizations.models import (
     SecurityLevel,
     User,
 )
+from nqtrack.organizations.signals import subtree_moved
 
 AUDITED = (
     "code",
@@ -168,6 +169,7 @@ def organization_move(
         child.path = organization.path + child.path[len(old_path) :]
         child.depth = child.path.count("/") - 2
         child.save(update_fields=["path", "depth"])
+    subtree_moved.send(sender=Organization, organization=organization, old_path=old_path)
     audit_record(
         actor=by,
         action="move",
