@@ -293,10 +293,7 @@ def bare_sql(connection: Any, user: Any, query: str, *, index: bool) -> list[tup
         match = " AND ".join(["d.search_text LIKE %s"] * len(terms))
         params = [f"% {t} %" for t in terms]
     elif connection.vendor == "postgresql":
-        match = (
-            "to_tsvector('simple'::regconfig, d.search_text) @@ "
-            "plainto_tsquery('simple'::regconfig, %s)"
-        )
+        match = "d.search_vector @@ plainto_tsquery('simple'::regconfig, %s)"
         params = [" ".join(terms)]
     else:
         match = f"d.id IN (SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH %s)"
