@@ -21,6 +21,9 @@ from django.db import connection as default_connection
 from django.db.models import BooleanField, F, Func, Q
 from django.db.models.expressions import RawSQL
 
+from nqtrack.core.tallies import Drift
+from nqtrack.core.tallies import register as register_tally
+
 FTS_TABLE = "documents_document_fts"
 PG_INDEX = "documents_document_search_fts"
 PG_VECTOR = "search_vector"  # generated: to_tsvector('simple', search_text), migration 0008
@@ -90,3 +93,58 @@ def build_index(connection: Any) -> None:
                 cursor.execute(PG_INDEX_SQL)
         elif connection.vendor == "sqlite":
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+# SQLite: Django rebuilds a table to alter it (new table, copy, drop, rename), which drops the
+# triggers that keep FTS5 in step. This checker finds that (missing triggers, or FTS5 rows that
+# differ from the documents) and, with fix, puts the triggers back and rebuilds the index.
+SQLITE_TRIGGERS = {
+    "documents_document_fts_ai": (
+        "CREATE TRIGGER documents_document_fts_ai AFTER INSERT ON documents_document BEGIN "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+    ),
+    "documents_document_fts_ad": (
+        "CREATE TRIGGER documents_document_fts_ad AFTER DELETE ON documents_document BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); END"
+    ),
+    "documents_document_fts_au": (
+        "CREATE TRIGGER documents_document_fts_au AFTER UPDATE OF search_text "
+        "ON documents_document BEGIN "
+        f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, search_text) "
+        "VALUES ('delete', old.id, old.search_text); "
+        f"INSERT INTO {FTS_TABLE}(rowid, search_text) VALUES (new.id, new.search_text); END"
+    ),
+}
+
+
+@register_tally("search_index")
+def check_search_index(fix: bool) -> Drift:
+    drift = Drift("search_index")
+    if default_connection.vendor != "sqlite":
+        return drift  # PostgreSQL computes the column and its index itself
+    with default_connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+        missing = [name for name in SQLITE_TRIGGERS if name not in present]
+        cursor.execute("SELECT COUNT(*) FROM documents_document")
+        drift.rows = cursor.fetchone()[0]
+        # An external-content table reads rows from documents_document; its own index is what
+        # can go stale, and integrity-check compares the two.
+        try:
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+            )
+            stale = False
+        except Exception:  # noqa: BLE001 - SQLite reports a corrupt index as an error
+            stale = True
+        drift.missing = len(missing)
+        drift.wrong = int(stale)
+        drift.examples = [f"trigger {name} missing" for name in missing]
+        if stale:
+            drift.examples.append("FTS5 index differs from the documents")
+        if fix and not drift.clean:
+            for name in missing:
+                cursor.execute(SQLITE_TRIGGERS[name])
+            cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+    return drift

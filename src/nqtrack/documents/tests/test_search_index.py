@@ -101,3 +101,19 @@ def test_the_query_uses_the_index(tree, plans):
         assert '"search_vector" @@ plainto_tsquery' in sql
     else:
         assert f"{search.FTS_TABLE} MATCH" in sql
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 triggers are SQLite's")
+def test_rebuild_counts_finds_and_repairs_a_lost_trigger(tree, plans):
+    from nqtrack.core.tallies import check_all
+
+    assert all(d.clean for d in check_all(fix=False, only=["search_index"]))
+    with connection.cursor() as cursor:  # as Django's table rebuild on SQLite would
+        for name in search.SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER {name}")
+    register(tree.province_office, "77-KH/TU", tree.tu, D(2024, 5, 1), title="về dân vận khéo")
+    assert found(tree.province_office, "dân vận khéo") == []
+    (drift,) = check_all(fix=True, only=["search_index"])
+    assert drift.missing == 3 and drift.wrong == 1
+    assert found(tree.province_office, "dân vận khéo") == ["77-KH/TU"]
+    assert all(d.clean for d in check_all(fix=False, only=["search_index"]))
