@@ -26,7 +26,7 @@ from nqtrack.assignments.status import (
     OVERDUE,
     STATUS_LABELS,
 )
-from nqtrack.assignments.tallies import ALL_FIELDS, NO_DATE, NO_FIELD, OPEN
+from nqtrack.assignments.tallies import ALL_FIELDS, NO_DATE, NO_FIELD, OPEN, RELATED_OWNER
 from nqtrack.core.db import aggregate_queries
 from nqtrack.documents.models import Field
 from nqtrack.organizations.models import Organization, SecurityLevel, User
@@ -162,18 +162,6 @@ def rollup_from_tasks(
 # From the maintained counts. ----------------------------------------------------------------
 
 
-def _tally_visible(user: User) -> Q | None:
-    """The documents_visible_to rule on the owner and security level kept in the counts."""
-    if user.is_superuser:
-        return None
-    org = user.organization
-    if org is None:
-        return Q(pk__in=[])
-    return (Q(owner__path__in=org.ancestor_paths()) | Q(owner__path__startswith=org.path)) & Q(
-        security_level__in=SecurityLevel.up_to(user.clearance)
-    )
-
-
 def _tally_status(today: datetime.date, due_soon_days: int = 14) -> Case:
     """status.task_status over a settled state and a due date (see assignments/tallies.py)."""
     soon = today + datetime.timedelta(days=due_soon_days)
@@ -189,9 +177,21 @@ def _tally_status(today: datetime.date, due_soon_days: int = 14) -> Case:
 
 
 def tally_rows(user: User, model: type[SubtreeTally] | type[LeadTally]):  # type: ignore[no-untyped-def]
-    visible = _tally_visible(user)
-    rows = model.objects.all()
-    return rows if visible is None else rows.filter(visible)
+    """The maintained counts of documents the user may see (documents_visible_to's rule)."""
+    if user.is_superuser:
+        return model.objects.all()
+    org = user.organization
+    if org is None:
+        return model.objects.none()
+    registries = Q(path__in=org.ancestor_paths()) | Q(path__startswith=org.path)
+    visible = Q(security_level__in=SecurityLevel.up_to(user.clearance))
+    if model is SubtreeTally:
+        owners = Organization.objects.filter(registries).values("pk")
+        return model.objects.filter(visible, Q(owner_id=RELATED_OWNER) | Q(owner_id__in=owners))
+    return model.objects.filter(
+        visible,
+        Q(owner__path__in=org.ancestor_paths()) | Q(owner__path__startswith=org.path),
+    )
 
 
 def _rollup_from_tallies(user: User, root: Organization, *, today: datetime.date) -> Rollup:

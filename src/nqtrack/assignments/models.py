@@ -380,18 +380,19 @@ class SubtreeTally(models.Model):
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"
     )
     field = models.IntegerField()
-    owner = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
-    )
+    # The document's owner, or 0 when the owner is the lead, above it or below it: whoever
+    # reads this subtree then sees the document by the registry rule, so the rows need not
+    # be split by owner (documents.selectors.documents_visible_to).
+    owner_id = models.IntegerField()
     security_level = models.CharField(max_length=20)
-    due_on = models.DateField()
+    due_on = models.DateField()  # open tasks: the due date; settled ones: 1 January of its year
     state = models.CharField(max_length=20)
     n = models.IntegerField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "field", "owner", "security_level", "due_on", "state"],
+                fields=["organization", "field", "owner_id", "security_level", "due_on", "state"],
                 name="subtree_tally_unique",
             )
         ]

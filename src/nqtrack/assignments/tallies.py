@@ -39,6 +39,7 @@ from nqtrack.organizations.models import Organization
 NO_DATE = datetime.date(1, 1, 1)  # stands for "no due date" in the unique keys
 ALL_FIELDS = 0
 NO_FIELD = -1
+RELATED_OWNER = 0  # SubtreeTally.owner_id of a document owned by the lead, above or below it
 
 # Settled states: what a task is whatever the day (the calendar part is derived on reading).
 OPEN = "open"
@@ -80,7 +81,18 @@ def _task_counts(lead_ids: Iterable[int] | None) -> Counter[Key]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return Counter({(lead, doc, _date(due), state): n for lead, doc, due, state, n in rows})
+    counts: Counter[Key] = Counter()
+    for lead, doc, due, state, n in rows:
+        counts[(lead, doc, bucket(_date(due), state), state)] += n
+    return counts
+
+
+def bucket(due: datetime.date, state: str) -> datetime.date:
+    """The day a task is kept under: its due date while open (its status moves with the
+    calendar), the first of its due year once settled (only the year is ever asked)."""
+    if state == OPEN or due == NO_DATE:
+        return due
+    return due.replace(month=1, day=1)
 
 
 def _document_attributes(document_ids: Iterable[int]) -> dict[int, Applied]:
@@ -113,11 +125,16 @@ def _subtree_delta(
     rows: Iterable[tuple[int, datetime.date, str, Applied, int]],
     ancestors: dict[int, list[int]],
 ) -> Counter[SubKey]:
-    """(lead, due, state, applied, n) -> (organization, field, owner, security, due, state)."""
+    """(lead, due, state, applied, n) -> (organization, field, owner, security, due, state).
+
+    `ancestors` must hold the path ids of every lead and every document owner."""
     delta: Counter[SubKey] = Counter()
     for lead, due, state, (owner, security, fields), n in rows:
         field_ids = [int(f) for f in fields.split(",") if f] or [NO_FIELD]
-        for org in ancestors.get(lead, [lead]):
+        chain = ancestors.get(lead, [lead])
+        if owner in chain or lead in ancestors.get(owner, ()):
+            owner = RELATED_OWNER
+        for org in chain:
             delta[(org, ALL_FIELDS, owner, security, due, state)] += n
             for field in field_ids:
                 delta[(org, field, owner, security, due, state)] += n
@@ -200,7 +217,8 @@ def refresh_leads(lead_ids: Iterable[int]) -> int:
                 query |= Q(document_id=doc, due_on=due, state=state)
             LeadTally.objects.filter(query, lead_id=lead).delete()
         LeadTally.objects.bulk_create(fresh, batch_size=1000)
-        _apply_subtree(_subtree_delta(changes, _ancestors({c[0] for c in changes})))
+        chains = _ancestors({c[0] for c in changes} | {c[3][0] for c in changes})
+        _apply_subtree(_subtree_delta(changes, chains))
         return len(stale) + len(fresh)
 
 
@@ -251,48 +269,40 @@ def _recount() -> tuple[dict[Key, tuple[Applied, int]], Counter[SubKey]]:
     lead_rows = {key: (attributes[key[1]], n) for key, n in counts.items()}
     subtree = _subtree_delta(
         ((key[0], key[2], key[3], applied, n) for key, (applied, n) in lead_rows.items()),
-        _ancestors({key[0] for key in counts}),
+        _ancestors({key[0] for key in counts} | {applied[0] for applied, _ in lead_rows.values()}),
     )
     return lead_rows, subtree
 
 
 def rebuild() -> None:
-    """Rewrite both tables from the tasks (after a COPY load, a move of organizations…)."""
+    """Rewrite both tables from the tasks (after a COPY load, a restore…)."""
+    from nqtrack.core.bulkload import bulk_load
+
     with transaction.atomic():
         lead_rows, subtree = _recount()
         LeadTally.objects.all().delete()
         SubtreeTally.objects.all().delete()
-        LeadTally.objects.bulk_create(
-            (
-                LeadTally(
-                    lead_id=lead,
-                    document_id=doc,
-                    due_on=due,
-                    state=state,
-                    owner_id=applied[0],
-                    security_level=applied[1],
-                    fields=applied[2],
-                    n=n,
-                )
+        bulk_load(
+            LeadTally,
+            [
+                "lead_id",
+                "document_id",
+                "due_on",
+                "state",
+                "owner_id",
+                "security_level",
+                "fields",
+                "n",
+            ],
+            [
+                (lead, doc, due, state, *applied, n)
                 for (lead, doc, due, state), (applied, n) in lead_rows.items()
-            ),
-            batch_size=2000,
+            ],
         )
-        SubtreeTally.objects.bulk_create(
-            (
-                SubtreeTally(
-                    organization_id=org,
-                    field=field,
-                    owner_id=owner,
-                    security_level=security,
-                    due_on=due,
-                    state=state,
-                    n=n,
-                )
-                for (org, field, owner, security, due, state), n in subtree.items()
-                if n
-            ),
-            batch_size=2000,
+        bulk_load(
+            SubtreeTally,
+            ["organization_id", "field", "owner_id", "security_level", "due_on", "state", "n"],
+            [(*key, n) for key, n in subtree.items() if n],
         )
 
 
@@ -334,19 +344,31 @@ def check(fix: bool) -> Drift:
 
 
 def move_subtree(organization_id: int, old_path: str, new_path: str) -> None:
-    """An organization moved with its subtree: its subtree counts leave the old ancestors and
-    join the new ones (its own rows and those below it do not change)."""
-    old = [int(p) for p in old_path.strip("/").split("/") if p][:-1]
-    new = [int(p) for p in new_path.strip("/").split("/") if p][:-1]
-    if old == new:
+    """An organization moved with its subtree (paths already rewritten): the counts of the
+    leads below it leave the old ancestors and join the new ones, and documents owned inside
+    it may have become, or stopped being, the leads' own (RELATED_OWNER)."""
+    if old_path == new_path:
         return
-    rows = SubtreeTally.objects.filter(organization_id=organization_id).values_list(
-        "field", "owner_id", "security_level", "due_on", "state", "n"
+    rows = [
+        (r.lead_id, r.due_on, r.state, (r.owner_id, r.security_level, r.fields), r.n)
+        for r in LeadTally.objects.filter(
+            Q(lead__path__startswith=new_path) | Q(owner__path__startswith=new_path)
+        )
+    ]
+    paths = dict(
+        Organization.objects.filter(
+            pk__in={r[0] for r in rows} | {r[3][0] for r in rows}
+        ).values_list("pk", "path")
     )
-    delta: Counter[SubKey] = Counter()
-    for field, owner, security, due, state, n in rows:
-        for org in old:
-            delta[(org, field, owner, security, due, state)] -= n
-        for org in new:
-            delta[(org, field, owner, security, due, state)] += n
+
+    def chain(path: str) -> list[int]:
+        return [int(p) for p in path.strip("/").split("/") if p]
+
+    now = {pk: chain(path) for pk, path in paths.items()}
+    before = {
+        pk: chain(old_path + path[len(new_path) :] if path.startswith(new_path) else path)
+        for pk, path in paths.items()
+    }
+    delta = _subtree_delta(rows, now)
+    delta.subtract(_subtree_delta(rows, before))
     _apply_subtree(delta)
