@@ -236,28 +236,39 @@ def bare_tallies_sql(
     connection: Any, *, root: Any, user_path: str, clearance: str, today: datetime.date
 ) -> tuple[str, list[Any]]:
     """Reading the maintained counts directly: the subtree rows of the root and its children,
-    by status derived from the day, for the documents the user may see (one statement)."""
+    by status derived from the day (open tasks by month, by day near today), for the
+    documents the user may see (one statement)."""
     from nqtrack.organizations.models import Organization, SecurityLevel
 
     t = _tables(connection)
     soon = today + datetime.timedelta(days=14)
     year_start = today.replace(month=1, day=1)
+    low = today.replace(day=1)
+    high = (soon.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     ids = [root.pk, *Organization.objects.filter(parent=root).values_list("pk", flat=True)]
     levels = SecurityLevel.up_to(clearance)
     parts = [p for p in user_path.split("/") if p]
     ancestors = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
     sql = (
-        "SELECT st.organization_id, CASE WHEN st.state <> 'open' THEN st.state"
+        "SELECT st.organization_id, CASE"
+        " WHEN st.state = 'open_month' AND st.due_on < %s THEN 'carried_over'"
+        " WHEN st.state = 'open_month' AND st.due_on < %s THEN 'overdue'"
+        " WHEN st.state = 'open_month' THEN 'not_due'"
+        " WHEN st.state <> 'open' THEN st.state"
         " WHEN st.due_on < %s THEN 'carried_over' WHEN st.due_on < %s THEN 'overdue'"
         " WHEN st.due_on <= %s THEN 'due_soon' ELSE 'not_due' END AS status, SUM(st.n)"
         " FROM assignments_subtreetally st"
         f" WHERE st.field = 0 AND st.organization_id IN ({', '.join(['%s'] * len(ids))})"
+        " AND ((st.state = 'open' AND st.due_on >= %s AND st.due_on < %s)"
+        " OR (st.state = 'open_month' AND (st.due_on < %s OR st.due_on >= %s))"
+        " OR st.state NOT IN ('open', 'open_month'))"
         f" AND st.security_level IN ({', '.join(['%s'] * len(levels))})"
         f" AND (st.owner_id = 0 OR st.owner_id IN (SELECT o.id FROM {t['org']} o"
         f" WHERE o.path LIKE %s OR o.path IN ({', '.join(['%s'] * len(ancestors))})))"
         " GROUP BY 1, 2"
     )
-    return sql, [year_start, today, soon, *ids, *levels, user_path + "%", *ancestors]
+    params = [year_start, low, year_start, today, soon, *ids, low, high, low, high]
+    return sql, [*params, *levels, user_path + "%", *ancestors]
 
 
 def run_sql(connection: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:

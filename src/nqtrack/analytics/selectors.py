@@ -26,7 +26,15 @@ from nqtrack.assignments.status import (
     OVERDUE,
     STATUS_LABELS,
 )
-from nqtrack.assignments.tallies import ALL_FIELDS, NO_DATE, NO_FIELD, OPEN, RELATED_OWNER
+from nqtrack.assignments.tallies import (
+    ALL_FIELDS,
+    NO_DATE,
+    NO_FIELD,
+    OPEN,
+    OPEN_MONTH,
+    OWN,
+    RELATED_OWNER,
+)
 from nqtrack.core.db import aggregate_queries
 from nqtrack.documents.models import Field
 from nqtrack.organizations.models import Organization, SecurityLevel, User
@@ -162,11 +170,28 @@ def rollup_from_tasks(
 # From the maintained counts. ----------------------------------------------------------------
 
 
-def _tally_status(today: datetime.date, due_soon_days: int = 14) -> Case:
-    """status.task_status over a settled state and a due date (see assignments/tallies.py)."""
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def tally_read(today: datetime.date, due_soon_days: int = 14) -> tuple[Q, Case]:
+    """Which SubtreeTally rows to read for a day, and their status (status.task_status).
+
+    Open tasks are read by month where the whole month has one status, and by day in the
+    month of today up to the month of the "due soon" horizon (assignments/tallies.py)."""
     soon = today + datetime.timedelta(days=due_soon_days)
     year_start = today.replace(month=1, day=1)
-    return Case(
+    low, high = today.replace(day=1), _month_after(soon)
+    rows = (
+        Q(state=OPEN, due_on__gte=low, due_on__lt=high)
+        | Q(state=OPEN_MONTH, due_on__lt=low)
+        | Q(state=OPEN_MONTH, due_on__gte=high)
+        | ~Q(state__in=[OPEN, OPEN_MONTH])
+    )
+    status = Case(
+        When(state=OPEN_MONTH, due_on__lt=year_start, then=Value(CARRIED_OVER)),
+        When(state=OPEN_MONTH, due_on__lt=low, then=Value(OVERDUE)),
+        When(state=OPEN_MONTH, then=Value(NOT_DUE)),
         When(state=OPEN, due_on__lt=year_start, then=Value(CARRIED_OVER)),
         When(state=OPEN, due_on__lt=today, then=Value(OVERDUE)),
         When(state=OPEN, due_on__lte=soon, then=Value(DUE_SOON)),
@@ -174,6 +199,12 @@ def _tally_status(today: datetime.date, due_soon_days: int = 14) -> Case:
         default=F("state"),
         output_field=CharField(),
     )
+    return rows, status
+
+
+def _late(today: datetime.date) -> Q:
+    low = today.replace(day=1)
+    return Q(state=OPEN, due_on__gte=low, due_on__lt=today) | Q(state=OPEN_MONTH, due_on__lt=low)
 
 
 def tally_rows(user: User, model: type[SubtreeTally] | type[LeadTally]):  # type: ignore[no-untyped-def]
@@ -195,41 +226,41 @@ def tally_rows(user: User, model: type[SubtreeTally] | type[LeadTally]):  # type
 
 
 def _rollup_from_tallies(user: User, root: Organization, *, today: datetime.date) -> Rollup:
-    status = _tally_status(today)
+    read, status = tally_read(today)
     children = list(Organization.objects.filter(parent=root).order_by("valid_to", "name"))
     units = {c.pk: Row(key=c.code, label=c.name, org=c) for c in children}
     own = Row(key=root.code, label=root.name, org=root)
     total = Row(key="total", label=root.name)
     by_year: dict[str, Row] = {}
     by_field: dict[str, Row] = {}
+    rows = tally_rows(user, SubtreeTally)
     with aggregate_queries():
         grouped = list(
-            tally_rows(user, SubtreeTally)
-            .filter(organization_id__in=[root.pk, *units], field=ALL_FIELDS)
+            rows.filter(read, organization_id__in=[root.pk, *units], field=ALL_FIELDS)
             .annotate(status=status, year=ExtractYear("due_on"))
             .values_list("organization_id", "status", "year")
             .annotate(n=Sum("n"))
         )
         fields = list(
-            tally_rows(user, SubtreeTally)
-            .filter(organization_id=root.pk)
-            .exclude(field=ALL_FIELDS)
+            rows.filter(read, Q(field__gt=0) | Q(field=NO_FIELD), organization_id=root.pk)
             .annotate(status=status)
             .values_list("field", "status")
             .annotate(n=Sum("n"))
         )
         late_leads = list(
-            tally_rows(user, LeadTally)
-            .filter(lead__path__startswith=root.path, state=OPEN, due_on__lt=today)
-            .values("lead_id", "lead__name")
+            rows.filter(_late(today), field=OWN, organization__path__startswith=root.path)
+            .values("organization_id", "organization__name")
             .annotate(late=Sum("n"))
-            .order_by("-late", "lead__name")[:20]
+            .order_by("-late", "organization__name")[:20]
         )
         lead_counts = list(
-            tally_rows(user, LeadTally)
-            .filter(lead_id__in=[item["lead_id"] for item in late_leads])
+            rows.filter(
+                read,
+                field=OWN,
+                organization_id__in=[item["organization_id"] for item in late_leads],
+            )
             .annotate(status=status)
-            .values_list("lead_id", "status")
+            .values_list("organization_id", "status")
             .annotate(n=Sum("n"))
         )
     no_year = NO_DATE.year
@@ -251,7 +282,9 @@ def _rollup_from_tallies(user: User, root: Organization, *, today: datetime.date
         label = labels.get(field_id, "—") if field_id != NO_FIELD else "—"
         by_field.setdefault(key, Row(key=key, label=label)).counts[state] += n
     leads = {
-        item["lead_id"]: Row(key=str(item["lead_id"]), label=item["lead__name"])
+        item["organization_id"]: Row(
+            key=str(item["organization_id"]), label=item["organization__name"]
+        )
         for item in late_leads
     }
     for lead_id, state, n in lead_counts:

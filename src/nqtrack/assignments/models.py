@@ -396,6 +396,11 @@ class SubtreeTally(models.Model):
                 name="subtree_tally_unique",
             )
         ]
+        indexes = [
+            models.Index(
+                fields=["organization", "field", "state", "due_on"], name="subtree_tally_read"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.field} {self.due_on} {self.state}: {self.n}"

@@ -39,10 +39,15 @@ from nqtrack.organizations.models import Organization
 NO_DATE = datetime.date(1, 1, 1)  # stands for "no due date" in the unique keys
 ALL_FIELDS = 0
 NO_FIELD = -1
+OWN = -2  # SubtreeTally.field of the rows of the organization's own tasks only (not its subtree)
 RELATED_OWNER = 0  # SubtreeTally.owner_id of a document owned by the lead, above or below it
 
 # Settled states: what a task is whatever the day (the calendar part is derived on reading).
 OPEN = "open"
+# SubtreeTally keeps open tasks twice: by due day ("open") and by the first day of the due
+# month ("open_month"). A reader takes whole months where the status cannot change within
+# the month and days only in the month(s) of today and of the "due soon" horizon.
+OPEN_MONTH = "open_month"
 
 _STATE_SQL = """CASE
     WHEN t.cancelled THEN 'cancelled'
@@ -134,10 +139,15 @@ def _subtree_delta(
         chain = ancestors.get(lead, [lead])
         if owner in chain or lead in ancestors.get(owner, ()):
             owner = RELATED_OWNER
-        for org in chain:
-            delta[(org, ALL_FIELDS, owner, security, due, state)] += n
-            for field in field_ids:
-                delta[(org, field, owner, security, due, state)] += n
+        keys = [(due, state)]
+        if state == OPEN:
+            keys.append((due.replace(day=1), OPEN_MONTH))
+        for day, kind in keys:
+            delta[(lead, OWN, owner, security, day, kind)] += n
+            for org in chain:
+                delta[(org, ALL_FIELDS, owner, security, day, kind)] += n
+                for field in field_ids:
+                    delta[(org, field, owner, security, day, kind)] += n
     return delta
 
 
