@@ -320,7 +320,7 @@ def environment(connection: Any) -> dict[str, Any]:
 
 
 def _loaded_tables() -> list[str]:
-    from nqtrack.assignments.models import Task
+    from nqtrack.assignments.models import LeadTally, SubtreeTally, Task
     from nqtrack.documents.models import Document
     from nqtrack.organizations.models import Organization
 
@@ -330,6 +330,8 @@ def _loaded_tables() -> list[str]:
         Organization._meta.db_table,
         Document._meta.db_table,
         Document.fields.through._meta.db_table,
+        LeadTally._meta.db_table,
+        SubtreeTally._meta.db_table,
     ]
 
 

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.organization')),
             ],
             options={
-                'indexes': [models.Index(fields=['organization', 'field', 'state', 'due_on'], name='subtree_tally_read')],
+                'indexes': [models.Index(fields=['organization', 'field', 'state', 'due_on'], name='subtree_tally_read'), models.Index(fields=['field', 'state', 'due_on'], name='subtree_tally_late')],
                 'constraints': [models.UniqueConstraint(fields=('organization', 'field', 'owner_id', 'security_level', 'due_on', 'state'), name='subtree_tally_unique')],
             },
         ),
