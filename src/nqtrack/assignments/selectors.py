@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from nqtrack.assignments.status import (
 )
 from nqtrack.documents.models import Document, Relation, RelationKind
 from nqtrack.documents.selectors import documents_visible_to
-from nqtrack.organizations.models import User
+from nqtrack.organizations.models import Organization, User
 
 
 def public_holidays(*, start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
@@ -79,13 +79,39 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
     org = user.organization
     if org is None:
         return qs.none()
-    mine = (
-        Q(lead__path__startswith=org.path)
-        | Q(assigned_by__path__startswith=org.path)
-        | Q(supporting__path__startswith=org.path)
+    units = list(
+        Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
     )
-    ids = Task.objects.filter(mine, source_document__in=documents_visible_to(user)).values("id")
-    return qs.filter(id__in=ids)
+    supported = Task.supporting.through.objects.filter(
+        task_id=OuterRef("pk"), organization_id__in=units
+    )
+    mine = Q(lead_id__in=units) | Q(assigned_by_id__in=units) | Q(Exists(supported))
+    return qs.filter(mine, source_document__in=documents_visible_to(user))
+
+
+def tasks_led_within(user: User, org: Organization) -> QuerySet[Task]:
+    """Tasks led in `org`'s subtree, from documents the user may see: the part of
+    tasks_visible_to an inbox or a roll-up reads, through the lead index alone (`org` must be
+    in the user's subtree)."""
+    units = list(
+        Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
+    )
+    # The unit ids themselves, so the planner walks the (lead, due_on) index from them rather
+    # than every task of each visible document (it cannot estimate the status filter).
+    qs = Task.objects.select_related("lead", "assigned_by", "source_document").filter(
+        lead_id__in=units
+    )
+    if user.is_superuser:
+        return qs
+    if user.organization is None or not org.path.startswith(user.organization.path):
+        return qs.none()
+    return qs.filter(source_document__in=documents_visible_to(user))
+
+
+def open_on(qs: QuerySet[Task], today: datetime.date) -> QuerySet[Task]:
+    """Tasks open on `today` (not cancelled, not completed by then), by plain columns, so the
+    database can use them before the status annotation; with_status then tells which open."""
+    return qs.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=today), cancelled=False)
 
 
 def access_task_by_id(user: User, task_id: int | str) -> Task:

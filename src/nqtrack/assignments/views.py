@@ -20,7 +20,13 @@ from nqtrack.assignments import services
 from nqtrack.assignments.filters import SORTS, TaskListQuery
 from nqtrack.assignments.forms import AssessmentForm, DecisionForm, EventForm, ExtensionForm
 from nqtrack.assignments.models import Evidence, ExtensionDecision
-from nqtrack.assignments.selectors import access_task_by_id, tasks_visible_to, with_status
+from nqtrack.assignments.selectors import (
+    access_task_by_id,
+    open_on,
+    tasks_led_within,
+    tasks_visible_to,
+    with_status,
+)
 from nqtrack.assignments.status import OPEN, STATUS_LABELS, TRANSITIONS
 from nqtrack.core.downloads import file_response
 from nqtrack.core.exports import xlsx_response
@@ -68,14 +74,17 @@ def _task_rows(query: dict[str, Any], qs: Any) -> Any:
 def task_list(request: HttpRequest, inbox: bool = False) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    qs = with_status(tasks_visible_to(user), today=today).select_related(  # type: ignore[arg-type]
-        "lead", "source_document"
-    )
     if inbox and user.organization is not None:  # type: ignore[union-attr]
-        qs = qs.filter(
-            lead__path__startswith=user.organization.path,  # type: ignore[union-attr]
-            status__in=OPEN,
-        ).order_by(URGENCY.asc(), "due_on", "id")
+        # The unit's own work: tasks led in its subtree, still open, most urgent first.
+        led = open_on(tasks_led_within(user, user.organization), today)  # type: ignore[arg-type]
+        qs = (
+            with_status(led, today=today)
+            .filter(status__in=OPEN)
+            .order_by(URGENCY.asc(), "due_on", "id")
+        )
+    else:
+        qs = with_status(tasks_visible_to(user), today=today)  # type: ignore[arg-type]
+    qs = qs.select_related("lead", "source_document")
     query = page_query(request, TaskListQuery).cleaned_data
     qs = _task_rows(query, qs)
     sort = query["sort"]
