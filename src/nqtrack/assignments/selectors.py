@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -79,14 +79,13 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
     org = user.organization
     if org is None:
         return qs.none()
-    units = list(
-        Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True)
+    mine = (
+        Q(lead__path__startswith=org.path)
+        | Q(assigned_by__path__startswith=org.path)
+        | Q(supporting__path__startswith=org.path)
     )
-    supported = Task.supporting.through.objects.filter(
-        task_id=OuterRef("pk"), organization_id__in=units
-    )
-    mine = Q(lead_id__in=units) | Q(assigned_by_id__in=units) | Q(Exists(supported))
-    return qs.filter(mine, source_document__in=documents_visible_to(user))
+    ids = Task.objects.filter(mine, source_document__in=documents_visible_to(user)).values("id")
+    return qs.filter(id__in=ids)
 
 
 def tasks_led_within(user: User, org: Organization) -> QuerySet[Task]:
