@@ -483,7 +483,8 @@ def main(argv: list[str] | None = None) -> int:
         with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
             sessions = list(pool.map(lambda w: (w, login(server.base, w["username"], 30)), plan))
         print(
-            f"Logged in {len(sessions)} users through the form in {time.perf_counter() - start:.1f} s"
+            f"Logged in {len(sessions)} users through the form in"
+            f" {time.perf_counter() - start:.1f} s"
         )
         report = {
             "environment": {
