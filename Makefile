@@ -7,7 +7,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/nqtrack
 export DJANGO_SETTINGS_MODULE := nqtrack.settings
 
-.PHONY: install system-deps run test test-sqlite test-postgres lint typecheck messages bench fuzz clean
+.PHONY: install system-deps run test test-sqlite test-postgres lint typecheck messages bench bench-load fuzz clean
 
 install: $(VENV)/.installed
 
@@ -119,6 +119,16 @@ bench: install
 	  $(BIN)/python -m bench.study_bench --scale $(STUDY_SCALE) $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 NQTRACK_API_THROTTLING=0 PYTHONPATH=src \
 	  $(BIN)/python -m bench.search_bench --scale $(SEARCH_SCALE) $(BENCH_ARGS)
+
+# Load test (run by hand): gunicorn on loopback over the task benchmark's data (database
+# nqtrack_bench_load), USERS logged-in users per level, each request followed by a 1-3 s think
+# time, DURATION seconds a level; prints requests/s and p50/p95/p99 per level and page kind.
+USERS ?= 10,50,100
+DURATION ?= 60
+LOAD_SCALE ?= 1.0
+bench-load: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) NQTRACK_ALLOW_INSECURE_KEY=1 NQTRACK_API_THROTTLING=0 PYTHONPATH=src \
+	  $(BIN)/python -m bench.load --scale $(LOAD_SCALE) --users $(USERS) --duration $(DURATION) $(LOAD_ARGS)
 
 # Long API fuzzing pass (run by hand): the same schemathesis checks as the bounded pass in
 # `make test` (core/tests/test_api_fuzz.py), with FUZZ_EXAMPLES cases per operation and mode for
