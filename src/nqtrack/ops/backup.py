@@ -493,10 +493,27 @@ def _ignored_tables() -> set[str]:
     return tables
 
 
+def _search_index_tables(connection: BaseDatabaseWrapper) -> set[str]:
+    """SQLite full-text tables and their shadow tables: an index of data, never data (an
+    empty FTS5 table already holds its configuration rows)."""
+    if connection.vendor != "sqlite":
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master"
+            " WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+        )
+        virtual = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        names = [row[0] for row in cursor.fetchall()]
+    return {n for n in names for v in virtual if n == v or n.startswith(v + "_")}
+
+
 def tables_with_rows(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     """Tables of the database that hold data someone entered (an empty database has none)."""
-    ignored = _ignored_tables()
-    return {t: n for t, n in _count_rows(connections[using]).items() if n and t not in ignored}
+    connection = connections[using]
+    ignored = _ignored_tables() | _search_index_tables(connection)
+    return {t: n for t, n in _count_rows(connection).items() if n and t not in ignored}
 
 
 def _media_target(media_root: Path, name: str) -> Path:
