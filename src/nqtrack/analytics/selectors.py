@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from nqtrack.assignments.models import LeadTally, SubtreeTally
+from nqtrack.assignments.models import SubtreeTally
 from nqtrack.assignments.selectors import tasks_visible_to, with_status
 from nqtrack.assignments.status import (
     CARRIED_OVER,
@@ -94,7 +94,10 @@ def task_rollup(
     For today and later days without a document filter the figures are read from the
     maintained counts (assignments/tallies.py); a past day or a document filter counts the
     tasks themselves (`rollup_from_tasks`)."""
-    if documents is None and today >= timezone.localdate():
+    inside = user.is_superuser or (
+        user.organization is not None and root.path.startswith(user.organization.path)
+    )
+    if documents is None and today >= timezone.localdate() and inside:
         return _rollup_from_tallies(user, root, today=today)
     return rollup_from_tasks(user, root, today=today, documents=documents)
 
@@ -207,21 +210,21 @@ def _late(today: datetime.date) -> Q:
     return Q(state=OPEN, due_on__gte=low, due_on__lt=today) | Q(state=OPEN_MONTH, due_on__lt=low)
 
 
-def tally_rows(user: User, model: type[SubtreeTally] | type[LeadTally]):  # type: ignore[no-untyped-def]
-    """The maintained counts of documents the user may see (documents_visible_to's rule)."""
+def _subtree_tallies(user: User) -> QuerySet[SubtreeTally]:
+    """The subtree counts of documents the user may see: documents_visible_to's clearance and
+    registry rule on the kept owner. Rows of the lead's own line (RELATED_OWNER) are visible
+    to whoever reads a subtree inside their own, the only roots task_rollup reads them for."""
     if user.is_superuser:
-        return model.objects.all()
+        return SubtreeTally.objects.all()
     org = user.organization
     if org is None:
-        return model.objects.none()
-    registries = Q(path__in=org.ancestor_paths()) | Q(path__startswith=org.path)
-    visible = Q(security_level__in=SecurityLevel.up_to(user.clearance))
-    if model is SubtreeTally:
-        owners = Organization.objects.filter(registries).values("pk")
-        return model.objects.filter(visible, Q(owner_id=RELATED_OWNER) | Q(owner_id__in=owners))
-    return model.objects.filter(
-        visible,
-        Q(owner__path__in=org.ancestor_paths()) | Q(owner__path__startswith=org.path),
+        return SubtreeTally.objects.none()
+    registries = Organization.objects.filter(
+        Q(path__in=org.ancestor_paths()) | Q(path__startswith=org.path)
+    ).values("pk")
+    return SubtreeTally.objects.filter(
+        Q(owner_id=RELATED_OWNER) | Q(owner_id__in=registries),
+        security_level__in=SecurityLevel.up_to(user.clearance),
     )
 
 
@@ -233,7 +236,7 @@ def _rollup_from_tallies(user: User, root: Organization, *, today: datetime.date
     total = Row(key="total", label=root.name)
     by_year: dict[str, Row] = {}
     by_field: dict[str, Row] = {}
-    rows = tally_rows(user, SubtreeTally)
+    rows = _subtree_tallies(user)
     with aggregate_queries():
         grouped = list(
             rows.filter(read, organization_id__in=[root.pk, *units], field=ALL_FIELDS)

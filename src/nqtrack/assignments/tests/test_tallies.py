@@ -136,7 +136,7 @@ def test_moving_and_merging_organizations_carry_their_counts(tree, work):
     assert_counts_right(office, tree.xa)
 
 
-def test_bulk_writes_recount_once_and_back_dated_events_count(tree, work):
+def test_deferred_writes_are_counted_on_exit_and_back_dated_events_count(tree, work):
     notice, _, tasks = work
     with tallies.deferred() as pending:
         for n in range(5):
@@ -170,3 +170,10 @@ def test_rebuild_counts_reports_drift_and_fixes_it(tree, work):
     call_command("rebuild_counts", stdout=StringIO())
     assert_counts_right(tree.province_office, tree.tu)
     assert task_rollup(tree.province_office, tree.tu, today=TODAY).total.counts["done_on_time"] == 1
+
+
+def test_a_root_outside_the_readers_subtree_is_counted_from_what_they_may_see(tree, work):
+    # Another province's office asks for this province: nothing of it is theirs to count.
+    rollup = task_rollup(tree.outsider, tree.tu, today=TODAY)
+    assert rollup.total.total == 0
+    assert _figures(rollup) == _figures(rollup_from_tasks(tree.outsider, tree.tu, today=TODAY))
