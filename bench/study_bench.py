@@ -317,6 +317,13 @@ def _run(
     stats_s = time.perf_counter() - start
     tm = ds.timings
     log(f"  loaded in {tm['total_s']:.1f} s; {stats} ({stats_s:.1f} s)")
+    from nqtrack.dissemination import tallies
+
+    start = time.perf_counter()
+    tallies.rebuild()  # the load wrote raw rows; the product keeps the counts from here on
+    counts_s = time.perf_counter() - start
+    refresh_stats(connection, log)
+    log(f"  study counts rebuilt from the raw rows in {counts_s:.1f} s")
     load = {
         "insert_method": method,
         "org_service_n": int(tm["org_service_n"]),
@@ -334,6 +341,7 @@ def _run(
         "total_s": round(tm["total_s"], 3),
         "stats": stats,
         "stats_s": round(stats_s, 3),
+        "counts_rebuild_s": round(counts_s, 3),
     }
 
     # --- Attendance import: raw COPY of the same rows, then the product. -----------------
@@ -404,6 +412,16 @@ def _run(
     start = time.perf_counter()
     refresh_stats(connection, log)
     imports["stats_after_s"] = round(time.perf_counter() - start, 3)
+    start = time.perf_counter()
+    drift = tallies.check(False)
+    imports["counts_drift"] = {
+        "clean": drift.clean,
+        "rows": drift.rows,
+        "wrong": drift.wrong + drift.missing + drift.extra,
+        "examples": drift.examples[:5],
+        "check_s": round(time.perf_counter() - start, 3),
+    }
+    log(f"  counts after the import against a recount: {'no drift' if drift.clean else drift}")
 
     # --- Roll-ups. ----------------------------------------------------------------------
     document = Document.objects.get(pk=ds.document_id)
@@ -592,6 +610,7 @@ def run_checks(
     check("import: job finished", "done", imports["job_status"])
     check("import: rows written to the session", imports["rows"], imports["rows_in_session"])
     check("import: rows checked by the job", imports["rows"], imports["job_result"].get("total"))
+    check("import: maintained counts equal a recount", True, imports["counts_drift"]["clean"])
     for key, unit in roots.items():
         expected = gen.recount_rollup(ds, unit)
         got = figures[key]
@@ -679,6 +698,8 @@ def format_report(report: dict[str, Any]) -> str:
     add(_line("commit (deferred foreign-key checks)", None, load["commit_s"]))
     add(_line("total load", None, load["total_s"]))
     add(f"  then: {load['stats']} ({load['stats_s']:.1f} s)")
+    if "counts_rebuild_s" in load:
+        add(_line("study counts rebuilt from the raw rows", None, load["counts_rebuild_s"]))
     add("")
     add(
         f"Attendance import: {imp['rows']:,} rows, CSV of {imp['file_bytes'] / 2**20:.1f} MiB,"
@@ -690,7 +711,13 @@ def format_report(report: dict[str, Any]) -> str:
     add(_line("  of which commit (deferred foreign-key checks)", None, imp["raw_commit_s"]))
     add(_line("product: start_import_job (sync), whole job", imp["rows"], imp["product_s"]))
     add(_line("  of which check (read, validate, look up codes)", None, imp["product_check_s"]))
-    add(_line(f"  of which apply ({method} via bulk_load, audit)", None, imp["product_apply_s"]))
+    add(
+        _line(
+            f"  of which apply ({method} via bulk_load, counts, audit)",
+            None,
+            imp["product_apply_s"],
+        )
+    )
     add(
         _line("  of which job (store file, count rows, progress)", None, imp["product_job_other_s"])
     )

@@ -6,3 +6,6 @@ class DisseminationConfig(AppConfig):
     name = "nqtrack.dissemination"
     label = "dissemination"
     verbose_name = _("Study and dissemination")
+
+    def ready(self) -> None:
+        from nqtrack.dissemination import signals  # noqa: F401  (keeps the study counts)

@@ -30,7 +30,7 @@ from nqtrack.core.tabular import (
     parse_iso_or_vn_date,
     within_row_limit,
 )
-from nqtrack.dissemination import conf, essays
+from nqtrack.dissemination import conf, essays, tallies
 from nqtrack.dissemination.access import require_unit, units_managed_by
 from nqtrack.dissemination.models import (
     EXEMPTION_FIELDS,
@@ -353,6 +353,7 @@ def members_import_apply(
         existing.update((m.code, m) for m in chunk.select_related("organization"))
     new: list[Member] = []
     changed: list[Member] = []
+    units: set[int] = set()  # registers whose counts change
     fields = sorted({k for v in report.values for k in v} - {"code"} | {"updated_at"})
     now = timezone.now()
     for values in report.values:
@@ -363,13 +364,17 @@ def members_import_apply(
         if not member.organization.path.startswith(scope.path):
             raise ValidationError(_("The register changed during the import; check it again."))
         if any(getattr(member, k) != v for k, v in values.items()):
+            units.add(member.organization_id)
             for k, v in values.items():
                 setattr(member, k, v)
             member.updated_at = now
             changed.append(member)
-    Member.objects.bulk_create(new, batch_size=1000)
-    if changed:
-        Member.objects.bulk_update(changed, fields, batch_size=1000)
+    with tallies.deferred():
+        Member.objects.bulk_create(new, batch_size=1000)
+        if changed:
+            Member.objects.bulk_update(changed, fields, batch_size=1000)
+        units |= {m.organization_id for m in changed}
+        tallies.changed(units)
     if progress is not None:
         progress(len(report.values))
     audit_record(
@@ -506,17 +511,18 @@ def attendance_import_apply(
         for pk in Attendance.objects.filter(session=session).values_list("member_id", flat=True)
         if pk not in listed
     ]
-    Attendance.objects.filter(session=session).delete()
     rows = [(session.pk, member_id, status) for member_id, status in report.values]
     rows += [(session.pk, pk, AttendanceStatus.UNRECORDED.value) for pk in kept]
     listed_rows = len(report.values)  # progress counts the file's rows, written first
-    bulk_load(
-        Attendance,
-        ["session_id", "member_id", "status"],
-        rows,
-        progress=(lambda n: progress(min(n, listed_rows))) if progress else None,
-        every=conf.import_progress_every(),
-    )
+    with tallies.sessions_changing([session.pk]):
+        Attendance.objects.filter(session=session).delete()
+        bulk_load(
+            Attendance,
+            ["session_id", "member_id", "status"],
+            rows,
+            progress=(lambda n: progress(min(n, listed_rows))) if progress else None,
+            every=conf.import_progress_every(),
+        )
     audit_record(
         actor=by,
         action="import_attendance",

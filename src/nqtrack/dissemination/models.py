@@ -31,6 +31,80 @@ EXEMPTION_FIELDS = {
 }
 
 
+class MemberQuerySet(models.QuerySet["Member"]):
+    """Bulk writes recount the registers they touch (tallies.py), as single saves do through
+    signals."""
+
+    def update(self, **kwargs: object) -> int:
+        if "organization" not in kwargs and "organization_id" not in kwargs:
+            return super().update(**kwargs)
+        from nqtrack.dissemination import tallies
+
+        units = set(self.values_list("organization_id", flat=True))
+        count = super().update(**kwargs)
+        unit = kwargs.get("organization_id", kwargs.get("organization"))
+        unit = getattr(unit, "pk", unit)
+        if isinstance(unit, int):
+            units.add(unit)
+        else:  # an expression (bulk_update): the rows' units after the update
+            units |= set(self.values_list("organization_id", flat=True))
+        tallies.changed(units)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        from nqtrack.dissemination import tallies
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        tallies.changed({m.organization_id for m in created})
+        return created
+
+
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    """Bulk writes recount the units and documents they touch (tallies.py)."""
+
+    def update(self, **kwargs: object) -> int:
+        from nqtrack.dissemination import tallies
+
+        units = set(self.values_list("member__organization_id", flat=True).distinct())
+        sessions = set(self.values_list("session_id", flat=True).distinct())
+        count = super().update(**kwargs)
+        if "member" in kwargs or "member_id" in kwargs:
+            member = kwargs.get("member_id", kwargs.get("member"))
+            units |= set(
+                Member.objects.filter(pk=getattr(member, "pk", member)).values_list(
+                    "organization_id", flat=True
+                )
+            )
+        if "session" in kwargs or "session_id" in kwargs:
+            session = kwargs.get("session_id", kwargs.get("session"))
+            sessions.add(getattr(session, "pk", session))  # type: ignore[arg-type]
+        docs = {d for s in sessions for d in tallies.session_documents(s)}
+        if units and docs:
+            tallies.changed(units, docs)
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        from nqtrack.dissemination import tallies
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        members = {a.member_id for a in created}
+        units = (
+            set(
+                Member.objects.filter(pk__in=list(members)).values_list(
+                    "organization_id", flat=True
+                )
+            )
+            if len(members) <= tallies.CHUNK
+            else None
+        )
+        if units is None:
+            units = {a.member.organization_id for a in created}
+        docs = {d for s in {a.session_id for a in created} for d in tallies.session_documents(s)}
+        if units and docs:
+            tallies.changed(units, docs)
+        return created
+
+
 class Member(models.Model):
     """A party member (đảng viên) in the register of a cell or grassroots organization."""
 
@@ -53,6 +127,8 @@ class Member(models.Model):
     rural_no_post = models.BooleanField(_("no leadership post in a rural cell"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__path", "full_name", "code"]
@@ -298,6 +374,8 @@ class Attendance(models.Model):
         _("attendance"), max_length=10, choices=AttendanceStatus.choices, blank=True
     )
 
+    objects = AttendanceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
@@ -529,3 +607,45 @@ class ImportJob(models.Model):
         if self.status == ImportStatus.DONE:
             return 100
         return int(100 * self.processed / self.total) if self.total else 0
+
+
+class MemberTally(models.Model):
+    """How many members an organization has on its own register and in its whole subtree.
+
+    Kept up to date with the register (dissemination/tallies.py), so a roll-up reads one row
+    per unit instead of counting millions of members."""
+
+    organization = models.OneToOneField(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    own = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.own}/{self.total}"
+
+
+class StudyTally(models.Model):
+    """Distinct members invited to, and present at, any session covering a document: of the
+    organization's own register (`own_*`) and of its whole subtree (`invited`, `attended`).
+
+    A member counts once per document however many sessions they attended, and in the unit
+    whose register holds them, wherever the session was held. Kept up to date with the
+    attendance (dissemination/tallies.py)."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey("documents.Document", on_delete=models.CASCADE, related_name="+")
+    own_invited = models.IntegerField(default=0)
+    own_attended = models.IntegerField(default=0)
+    invited = models.IntegerField(default=0)
+    attended = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "organization"], name="study_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.document_id}: {self.attended}/{self.invited}"

@@ -11,7 +11,7 @@ document they may see (documents.selectors.access_document_by_id).
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,16 +19,19 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
+from nqtrack.dissemination import tallies
 from nqtrack.dissemination.models import (
     Attendance,
     AttendanceStatus,
     Essay,
     Grade,
     Member,
+    MemberTally,
     OutreachActivity,
     OutreachChannel,
     StudyPlan,
     StudySession,
+    StudyTally,
 )
 from nqtrack.dissemination.selectors import mandatory_q, members_in
 from nqtrack.documents.models import Document
@@ -100,28 +103,44 @@ def study_rollup(root: Organization, document: Document) -> Rollup:
     """For each unit: `members`, `invited` and `attended` (distinct members invited to /
     present at any session covering the document, wherever it was held) and `not_studied`
     (members never present). Rates: row.rate("attended", "invited") is the participation rate,
-    row.rate("attended", "members") the share of members who have studied."""
-    with _aggregate_queries():
-        members = list(members_in(root).values_list("organization__path").annotate(n=Count("*")))
-        attendance = list(
-            Attendance.objects.filter(
-                session__documents=document, member__organization__path__startswith=root.path
-            )
-            .values_list("member__organization__path")
-            .annotate(
-                invited=Count("member_id", distinct=True),
-                attended=Count(
-                    "member_id", distinct=True, filter=Q(status=AttendanceStatus.PRESENT)
-                ),
-            )
+    row.rate("attended", "members") the share of members who have studied.
+
+    Read from the maintained counts (tallies.py): one row per unit for the root and its
+    direct subordinates, whatever the number of members below."""
+    children = list(Organization.objects.filter(parent=root).order_by("valid_to", "name"))
+    ids = [root.pk, *(c.pk for c in children)]
+    members: dict[int, tuple[int, int]] = {}
+    study: dict[int, tuple[int, int, int, int]] = {}
+    for start in range(0, len(ids), tallies.CHUNK):
+        chunk = ids[start : start + tallies.CHUNK]
+        for org, own, total in MemberTally.objects.filter(organization_id__in=chunk).values_list(
+            "organization_id", "own", "total"
+        ):
+            members[org] = (own, total)
+        for org, *figures in StudyTally.objects.filter(
+            document=document, organization_id__in=chunk
+        ).values_list("organization_id", "own_invited", "own_attended", "invited", "attended"):
+            study[org] = tuple(figures)  # type: ignore[assignment]
+
+    def row(org: Organization, *, own: bool) -> RollupRow:
+        m = members.get(org.pk, (0, 0))
+        f = study.get(org.pk, (0, 0, 0, 0))
+        counts = Counter(
+            {"members": m[0], "invited": f[0], "attended": f[1]}
+            if own
+            else {"members": m[1], "invited": f[2], "attended": f[3]}
         )
-    items: list[tuple[str, str, int]] = [(p, "members", n) for p, n in members]
-    for path, invited, attended in attendance:
-        items += [(path, "invited", invited), (path, "attended", attended)]
-    result = _rollup(root, items)
-    for row in [result.total, *result.rows]:
-        row.counts["not_studied"] = max(row.counts["members"] - row.counts["attended"], 0)
-    return result
+        counts["not_studied"] = max(counts["members"] - counts["attended"], 0)
+        return RollupRow(key=org.code, label=org.name, org=org, own=own, counts=counts)
+
+    own_row = row(root, own=True)
+    rows = [own_row] if any(own_row.counts.values()) else []
+    for child in children:
+        child_row = row(child, own=False)
+        if any(child_row.counts.values()) or child.valid_to is None:
+            rows.append(child_row)
+    total = row(root, own=False)
+    return Rollup(root=root, total=total, rows=rows)
 
 
 @dataclass(frozen=True)
@@ -144,38 +163,30 @@ class LevelRow:
 
 def study_rollup_every_level(root: Organization, document: Document) -> list[LevelRow]:
     """`study_rollup`'s figures for every unit of root's subtree at once (the root first, then
-    by path): two aggregates per organization, each count added to the unit and to all its
-    ancestors up to the root, instead of one roll-up per unit."""
+    by path), read from the maintained counts: one row per unit that has members or
+    attendance below it."""
+    units = (
+        Organization.objects.filter(path__startswith=root.path)
+        .order_by("path")
+        .values_list("pk", "code", "name", "parent_id", "depth")
+    )
     with _aggregate_queries():
-        members = list(members_in(root).values_list("organization__path").annotate(n=Count("*")))
-        attendance = list(
-            Attendance.objects.filter(
-                session__documents=document, member__organization__path__startswith=root.path
-            )
-            .values_list("member__organization__path")
-            .annotate(
-                invited=Count("member_id", distinct=True),
-                attended=Count(
-                    "member_id", distinct=True, filter=Q(status=AttendanceStatus.PRESENT)
-                ),
+        members = dict(
+            MemberTally.objects.filter(organization__path__startswith=root.path).values_list(
+                "organization_id", "total"
             )
         )
-    skip = len(root.path.strip("/").split("/")) - 1  # ancestors above the root
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for path, n in members:
-        for pk in path.strip("/").split("/")[skip:]:
-            totals[int(pk)][0] += n
-    for path, invited, attended in attendance:
-        for pk in path.strip("/").split("/")[skip:]:
-            figures = totals[int(pk)]
-            figures[1] += invited
-            figures[2] += attended
-    units = Organization.objects.filter(path__startswith=root.path).order_by("path")
-    return [
-        LevelRow(o.pk, o.code, o.name, o.parent_id, o.depth, *totals.get(o.pk, [0, 0, 0]))
-        for o in units.only("pk", "code", "name", "parent_id", "depth", "path")
-        if o.pk in totals or o.pk == root.pk
-    ]
+        study = {
+            org: (invited, attended)
+            for org, invited, attended in StudyTally.objects.filter(
+                document=document, organization__path__startswith=root.path
+            ).values_list("organization_id", "invited", "attended")
+        }
+        return [
+            LevelRow(pk, code, name, parent_id, depth, members.get(pk, 0), *study.get(pk, (0, 0)))
+            for pk, code, name, parent_id, depth in units
+            if pk in members or pk in study or pk == root.pk
+        ]
 
 
 def members_not_studied(root: Organization, document: Document) -> QuerySet[Member]:

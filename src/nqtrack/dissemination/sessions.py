@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from nqtrack.core.audit import audit_record, diff, snapshot
 from nqtrack.core.bulkload import bulk_load
 from nqtrack.core.errors import field_error
+from nqtrack.dissemination import tallies
 from nqtrack.dissemination.access import require_active, require_document, require_unit
 from nqtrack.dissemination.models import (
     Attendance,
@@ -128,11 +129,12 @@ def study_session_create(
         ids = Member.objects.filter(organization__path__startswith=organizer.path).values_list(
             "pk", flat=True
         )
-        invited = bulk_load(
-            Attendance,
-            ["session_id", "member_id", "status"],
-            ((session.pk, pk, AttendanceStatus.UNRECORDED.value) for pk in list(ids)),
-        )
+        with tallies.sessions_changing([session.pk]):
+            invited = bulk_load(
+                Attendance,
+                ["session_id", "member_id", "status"],
+                ((session.pk, pk, AttendanceStatus.UNRECORDED.value) for pk in list(ids)),
+            )
     audit_record(
         actor=by,
         action="create",
@@ -229,7 +231,7 @@ def session_invite(*, by: User, session: StudySession, members: Sequence[Member]
         )
     )
     new = [Attendance(session=session, member=m) for m in members if m.pk not in already]
-    Attendance.objects.bulk_create(new, batch_size=500)
+    Attendance.objects.bulk_create(new, batch_size=500)  # recounts (AttendanceQuerySet)
     if new:
         audit_record(
             actor=by,
@@ -246,6 +248,7 @@ def session_uninvite(*, by: User, session: StudySession, members: Sequence[Membe
     """Remove members from the invitation list (their attendance with it)."""
     require_unit(by, session.organizer)
     removed, _counts = Attendance.objects.filter(session=session, member__in=members).delete()
+    tallies.members_on_session(session, members)
     if removed:
         audit_record(
             actor=by,
@@ -278,15 +281,8 @@ def attendance_record(*, by: User, session: StudySession, marks: Mapping[Member,
         a.member_id: a for a in Attendance.objects.filter(session=session, member__in=list(marks))
     }
     changes: dict[str, list[str]] = {}
-    for member, status in marks.items():
-        row = existing.get(member.pk)
-        if row is None:
-            Attendance.objects.create(session=session, member=member, status=status)
-            changes[member.code] = ["", status]
-        elif row.status != status:
-            changes[member.code] = [row.status, status]
-            row.status = status
-            row.save(update_fields=["status"])
+    with tallies.deferred():
+        _mark(session, marks, existing, changes)
     if changes:
         audit_record(
             actor=by,
@@ -296,3 +292,20 @@ def attendance_record(*, by: User, session: StudySession, marks: Mapping[Member,
             changes=changes,
         )
     return len(changes)
+
+
+def _mark(
+    session: StudySession,
+    marks: Mapping[Member, str],
+    existing: dict[int, Attendance],
+    changes: dict[str, list[str]],
+) -> None:
+    for member, status in marks.items():
+        row = existing.get(member.pk)
+        if row is None:
+            Attendance.objects.create(session=session, member=member, status=status)
+            changes[member.code] = ["", status]
+        elif row.status != status:
+            changes[member.code] = [row.status, status]
+            row.status = status
+            row.save(update_fields=["status"])
