@@ -80,7 +80,7 @@ class AttendanceQuerySet(models.QuerySet["Attendance"]):
             sessions.add(getattr(session, "pk", session))  # type: ignore[arg-type]
         docs = {d for s in sessions for d in tallies.session_documents(s)}
         if units and docs:
-            tallies.changed(units, docs)
+            tallies.changed(units, docs, members=False)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def, override]
@@ -101,7 +101,7 @@ class AttendanceQuerySet(models.QuerySet["Attendance"]):
             units = {a.member.organization_id for a in created}
         docs = {d for s in {a.session_id for a in created} for d in tallies.session_documents(s)}
         if units and docs:
-            tallies.changed(units, docs)
+            tallies.changed(units, docs, members=False)
         return created
 
 

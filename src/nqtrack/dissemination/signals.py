@@ -43,7 +43,7 @@ def _attendance_saved(sender: Any, instance: Attendance, raw: bool = False, **kw
     unit = Member.objects.filter(pk=instance.member_id).values_list("organization_id", flat=True)
     docs = tallies.session_documents(instance.session_id)
     if docs:
-        tallies.changed(list(unit), docs)
+        tallies.changed(list(unit), docs, members=False)
 
 
 @receiver(pre_delete, sender=StudySession)
@@ -55,7 +55,7 @@ def _session_deleting(sender: Any, instance: StudySession, **kwargs: Any) -> Non
 def _session_deleted(sender: Any, instance: StudySession, **kwargs: Any) -> None:
     orgs, docs = getattr(instance, "_tally_scope", (set(), set()))
     if orgs and docs:
-        tallies.changed(orgs, docs)
+        tallies.changed(orgs, docs, members=False)
 
 
 @receiver(m2m_changed, sender=StudySession.documents.through)
@@ -87,7 +87,7 @@ def _session_documents_changed(
         orgs, _docs = tallies._session_scope([instance.pk])
         docs = set(pk_set or [])
     if orgs and docs:
-        tallies.changed(orgs, docs)
+        tallies.changed(orgs, docs, members=False)
 
 
 @receiver(subtree_moved, sender=Organization)

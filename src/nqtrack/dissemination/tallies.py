@@ -38,6 +38,7 @@ from nqtrack.dissemination.models import (
 from nqtrack.organizations.models import Organization
 
 CHUNK = 5_000  # ids per IN (…) list: well under SQLite's and PostgreSQL's parameter limits
+BIG = 2 * CHUNK  # more units than this: one pass over the document's rows instead of IN lists
 
 OrgDoc = tuple[int, int]  # (organization id, document id)
 # StudyTally deltas: (own_invited, own_attended, invited, attended)
@@ -145,7 +146,32 @@ def _apply(study: dict[OrgDoc, Figures], members: dict[int, tuple[int, int]]) ->
     rows = sorted((key, d) for key, d in study.items() if any(d))
     member_rows = sorted((org, d) for org, d in members.items() if any(d))
     with connection.cursor() as cursor:
-        if rows:
+        if len(rows) > BIG and connection.vendor == "postgresql":
+            # One statement from a temporary table: executemany would send 50,000 upserts.
+            cursor.execute(
+                "CREATE TEMPORARY TABLE study_tally_delta (organization_id integer,"
+                " document_id integer, own_invited integer, own_attended integer,"
+                " invited integer, attended integer) ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY study_tally_delta FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for (org, doc), d in rows:
+                    copy.write_row((org, doc, *d))
+            cursor.execute(
+                f"INSERT INTO {t['study']} (organization_id, document_id, own_invited,"
+                " own_attended, invited, attended) SELECT organization_id, document_id,"
+                " own_invited, own_attended, invited, attended FROM study_tally_delta"
+                " ORDER BY document_id, organization_id"
+                " ON CONFLICT (document_id, organization_id) DO UPDATE SET"
+                f" own_invited = {t['study']}.own_invited + excluded.own_invited,"
+                f" own_attended = {t['study']}.own_attended + excluded.own_attended,"
+                f" invited = {t['study']}.invited + excluded.invited,"
+                f" attended = {t['study']}.attended + excluded.attended"
+            )
+            cursor.execute("DROP TABLE study_tally_delta")
+            rows_done = True
+        else:
+            rows_done = False
+        if rows and not rows_done:
             cursor.executemany(
                 f"INSERT INTO {t['study']} (organization_id, document_id, own_invited,"
                 " own_attended, invited, attended) VALUES (%s, %s, %s, %s, %s, %s)"
@@ -164,11 +190,12 @@ def _apply(study: dict[OrgDoc, Figures], members: dict[int, tuple[int, int]]) ->
                 f" total = {t['members']}.total + excluded.total",
                 [(org, *d) for org, d in member_rows],
             )
-    touched = sorted({org for (org, _doc), _d in rows})
-    for chunk in _chunks(touched):
-        StudyTally.objects.filter(
-            organization_id__in=chunk, own_invited=0, own_attended=0, invited=0, attended=0
-        ).delete()
+    zero = StudyTally.objects.filter(own_invited=0, own_attended=0, invited=0, attended=0)
+    if len(rows) > BIG:
+        zero.filter(document_id__in=sorted({doc for (_org, doc), _d in rows})).delete()
+    else:
+        for chunk in _chunks(sorted({org for (org, _doc), _d in rows})):
+            zero.filter(organization_id__in=chunk).delete()
     for chunk in _chunks(sorted(org for org, _d in member_rows)):
         MemberTally.objects.filter(organization_id__in=chunk, own=0, total=0).delete()
 
@@ -186,46 +213,20 @@ def _lock(org_ids: Sequence[int]) -> None:
         )
 
 
-def refresh(org_ids: Iterable[int], document_ids: Iterable[int] | None = None) -> int:
-    """Recount the own figures of these units (for these documents, or all) and their member
-    counts; add each difference to the unit and its ancestors. Returns how many own figures
-    changed."""
+def refresh(
+    org_ids: Iterable[int], document_ids: Iterable[int] | None = None, *, members: bool = True
+) -> int:
+    """Recount the own figures of these units (for these documents, or all; and their member
+    counts unless `members` is False); add each difference to the unit and its ancestors.
+    Returns how many own figures changed."""
     orgs = sorted({int(pk) for pk in org_ids if pk is not None})
     if not orgs:
         return 0
     docs = None if document_ids is None else sorted({int(pk) for pk in document_ids})
     with transaction.atomic():
         _lock(orgs)
-        new = _own_study(orgs, docs) if docs != [] else {}
-        old: dict[OrgDoc, tuple[int, int]] = {}
-        stored = StudyTally.objects.exclude(own_invited=0, own_attended=0)
-        if docs != []:
-            for chunk in _chunks(orgs):
-                query = stored.filter(organization_id__in=chunk)
-                if docs is not None:
-                    query = query.filter(document_id__in=docs)
-                for org, doc, inv, att in query.values_list(
-                    "organization_id", "document_id", "own_invited", "own_attended"
-                ):
-                    old[(org, doc)] = (inv, att)
-        own_changes: dict[OrgDoc, tuple[int, int]] = {}
-        for key in old.keys() | new.keys():
-            before, after = old.get(key, (0, 0)), new.get(key, (0, 0))
-            if before != after:
-                own_changes[key] = (after[0] - before[0], after[1] - before[1])
-        members_new = _own_members(orgs)
-        members_old: dict[int, int] = {}
-        for chunk in _chunks(orgs):
-            members_old.update(
-                MemberTally.objects.filter(organization_id__in=chunk)
-                .exclude(own=0)
-                .values_list("organization_id", "own")
-            )
-        member_changes = {
-            org: members_new.get(org, 0) - members_old.get(org, 0)
-            for org in orgs
-            if members_new.get(org, 0) != members_old.get(org, 0)
-        }
+        own_changes = _study_changes(orgs, docs) if docs != [] else {}
+        member_changes = _member_changes(orgs) if members else {}
         if not own_changes and not member_changes:
             return 0
         chains = _paths({org for org, _doc in own_changes} | set(member_changes))
@@ -238,18 +239,61 @@ def refresh(org_ids: Iterable[int], document_ids: Iterable[int] | None = None) -
                     figures[1] += d_att
                 figures[2] += d_inv
                 figures[3] += d_att
-        members: dict[int, list[int]] = {}
+        counts: dict[int, list[int]] = {}
         for org, d in member_changes.items():
             for ancestor in chains.get(org, [org]):
-                figures = members.setdefault(ancestor, [0, 0])
+                figures = counts.setdefault(ancestor, [0, 0])
                 if ancestor == org:
                     figures[0] += d
                 figures[1] += d
         _apply(
             {k: (a, b, c, e) for k, (a, b, c, e) in study.items()},
-            {k: (a, b) for k, (a, b) in members.items()},
+            {k: (a, b) for k, (a, b) in counts.items()},
         )
         return len(own_changes) + len(member_changes)
+
+
+def _study_changes(orgs: list[int], docs: list[int] | None) -> dict[OrgDoc, tuple[int, int]]:
+    """(unit, document) -> change of (own invited, own attended) against what is stored."""
+    stored = StudyTally.objects.exclude(own_invited=0, own_attended=0)
+    old: dict[OrgDoc, tuple[int, int]] = {}
+    columns = ("organization_id", "document_id", "own_invited", "own_attended")
+    if len(orgs) > BIG and docs is not None:
+        # Most of the tree: one pass over the documents' rows beats thousands of IN lists.
+        wanted = set(orgs)
+        new = {k: v for k, v in _own_study(None, docs).items() if k[0] in wanted}
+        for org, doc, inv, att in stored.filter(document_id__in=docs).values_list(*columns):
+            if org in wanted:
+                old[(org, doc)] = (inv, att)
+    else:
+        new = _own_study(orgs, docs)
+        for chunk in _chunks(orgs):
+            query = stored.filter(organization_id__in=chunk)
+            if docs is not None:
+                query = query.filter(document_id__in=docs)
+            for org, doc, inv, att in query.values_list(*columns):
+                old[(org, doc)] = (inv, att)
+    changes: dict[OrgDoc, tuple[int, int]] = {}
+    for key in old.keys() | new.keys():
+        before, after = old.get(key, (0, 0)), new.get(key, (0, 0))
+        if before != after:
+            changes[key] = (after[0] - before[0], after[1] - before[1])
+    return changes
+
+
+def _member_changes(orgs: list[int]) -> dict[int, int]:
+    """unit -> change of its own member count against what is stored."""
+    new = _own_members(orgs)
+    old: dict[int, int] = {}
+    for chunk in _chunks(orgs):
+        old.update(
+            MemberTally.objects.filter(organization_id__in=chunk)
+            .exclude(own=0)
+            .values_list("organization_id", "own")
+        )
+    return {
+        org: new.get(org, 0) - old.get(org, 0) for org in orgs if new.get(org, 0) != old.get(org, 0)
+    }
 
 
 # Deferral and the hooks bulk writers use. ------------------------------------------------------
@@ -264,27 +308,47 @@ def deferred() -> Iterator[None]:
     if getattr(_state, "pending", None) is not None:
         yield
         return
-    _state.pending = pending = {"orgs": set(), "docs": set(), "all_docs": False}
+    _state.pending = pending = _Pending()
     try:
         with transaction.atomic():
             yield
             _state.pending = None
-            refresh(pending["orgs"], None if pending["all_docs"] else pending["docs"])
+            if pending.member_orgs - pending.orgs:
+                refresh(pending.member_orgs - pending.orgs, [])
+            refresh(
+                pending.orgs,
+                None if pending.all_docs else pending.docs,
+                members=bool(pending.member_orgs & pending.orgs),
+            )
     finally:
         _state.pending = None
 
 
-def changed(org_ids: Iterable[int], document_ids: Iterable[int] | None = None) -> None:
-    """Units (and the documents, or all) whose own figures may have changed."""
+class _Pending:
+    def __init__(self) -> None:
+        self.orgs: set[int] = set()  # units whose study figures may have changed
+        self.docs: set[int] = set()
+        self.all_docs = False
+        self.member_orgs: set[int] = set()  # units whose register may have changed
+
+
+def changed(
+    org_ids: Iterable[int], document_ids: Iterable[int] | None = None, *, members: bool = True
+) -> None:
+    """Units whose own figures may have changed: for these documents (None: any), and their
+    registers unless `members` is False."""
+    orgs = {int(pk) for pk in org_ids if pk is not None}
     pending = getattr(_state, "pending", None)
     if pending is None:
-        refresh(org_ids, document_ids)
+        refresh(orgs, document_ids, members=members)
         return
-    pending["orgs"].update(pk for pk in org_ids if pk is not None)
+    pending.orgs |= orgs
+    if members:
+        pending.member_orgs |= orgs
     if document_ids is None:
-        pending["all_docs"] = True
+        pending.all_docs = True
     else:
-        pending["docs"].update(document_ids)
+        pending.docs.update(document_ids)
 
 
 def _session_scope(session_ids: Sequence[int]) -> tuple[set[int], set[int]]:
@@ -320,7 +384,7 @@ def sessions_changing(session_ids: Iterable[int]) -> Iterator[None]:
         yield
         after_orgs, after_docs = _session_scope(ids)
         if docs | after_docs:
-            changed(orgs | after_orgs, docs | after_docs)
+            changed(orgs | after_orgs, docs | after_docs, members=False)
 
 
 # Rebuild and drift. ---------------------------------------------------------------------------
@@ -459,4 +523,4 @@ def members_on_session(session: StudySession, members: Iterable[Member]) -> None
     orgs = {m.organization_id for m in members}
     docs = session_documents(session.pk)
     if orgs and docs:
-        changed(orgs, docs)
+        changed(orgs, docs, members=False)

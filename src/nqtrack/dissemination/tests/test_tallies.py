@@ -235,3 +235,13 @@ def test_a_member_in_another_province_is_not_counted_here(world, held):
     MemberFactory(code="B-02", organization=world.tree.tu2)
     assert_counts_right(world)
     assert read(world.tree.tu, world.resolution)["total"][0] == 8
+
+
+def test_a_write_touching_most_of_the_tree_takes_the_one_pass_path(world, held, monkeypatch):
+    # A national import touches tens of thousands of units: their figures are recounted in one
+    # pass over the document's rows and applied in one statement. Forced here for a few units.
+    monkeypatch.setattr(tallies, "BIG", 0)
+    test_imports_keep_the_counts(world, held)
+    province, cell = held
+    sessions.study_session_delete(by=world.tree.province_office, session=cell)
+    assert_counts_right(world)

@@ -444,7 +444,7 @@ def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def job_run_again(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Chạy lại": queue an interrupted import again on the same file."""
+    """ "Chạy lại": queue an interrupted import again on the same file."""
     user = user_of(request)
     job = _job_swept(user, pk)
     if not can_manage_unit(user, job.organization):
