@@ -85,7 +85,7 @@ def prepare_database(url: str, scale: float, seed: int | None, pg_stats: str) ->
 
     from bench import generate as gen
     from bench.tasks_bench import post_load
-    from nqtrack.assignments import tallies
+    from nqtrack.assignments import reach, tallies
     from nqtrack.organizations.models import User
 
     start = time.perf_counter()
@@ -101,6 +101,7 @@ def prepare_database(url: str, scale: float, seed: int | None, pg_stats: str) ->
         log=lambda m: print(m),
     )
     tallies.rebuild()  # COPY bypasses the signals: count the loaded tasks once
+    reach.rebuild()
     after = post_load(connection, pg_stats=pg_stats, log=lambda m: print(m))
     print(f"  loaded in {time.perf_counter() - start:.1f} s; {after['post_load']}")
     # The largest communes first, so that the commune users see real inboxes.

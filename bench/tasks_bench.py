@@ -445,12 +445,16 @@ def run(
     start = time.perf_counter()
     ds = gen.generate(connection, scale=scale, seed=seed, today=today, log=log)
     load_s = time.perf_counter() - start
-    from nqtrack.assignments import tallies
+    from nqtrack.assignments import reach, tallies
 
     start = time.perf_counter()
     tallies.rebuild()  # COPY bypasses the signals: count the loaded tasks once
+    reach_rows = reach.rebuild()  # and who sees each task through its supporting units
     tallies_s = time.perf_counter() - start
-    log(f"  maintained counts rebuilt from the tasks in {tallies_s:.1f} s")
+    log(
+        f"  maintained counts and {reach_rows:,} reach rows rebuilt from the tasks in "
+        f"{tallies_s:.1f} s"
+    )
     after = post_load(connection, pg_stats=pg_stats, sqlite_analyze=sqlite_analyze, log=log)
     tm = ds.timings
     n_sup = ds.counts["supporting_links"]
@@ -489,6 +493,7 @@ def run(
         ("list", "province", "/nhiem-vu/tat-ca/"),
         ("list_overdue", "province", "/nhiem-vu/tat-ca/?status=overdue"),
         ("inbox", "commune", "/nhiem-vu/"),
+        ("list_commune", "commune", "/nhiem-vu/tat-ca/"),
         ("rollup", "province", "/thong-ke/"),
         ("rollup_commune", "province", f"/thong-ke/?org={commune.code}"),
         ("api_list", "province", "/api/v1/tasks/?page_size=100"),
@@ -610,9 +615,9 @@ def run(
 
 
 def _tallies_clean() -> bool:
-    from nqtrack.assignments import tallies
+    from nqtrack.assignments import reach, tallies
 
-    return tallies.check(False).clean
+    return tallies.check(False).clean and reach.check(False).clean
 
 
 def run_checks(
@@ -685,6 +690,11 @@ def run_checks(
         "list?status=overdue: count on the page",
         gen.recount_list(ds, province, status=OVERDUE),
         _first_int(r"(\d+) (?:tasks?|nhiệm vụ)", bodies["list_overdue"]),
+    )
+    check(
+        "list (commune user, tasks it supports included): count on the page",
+        gen.recount_list(ds, commune_user),
+        _first_int(r"(\d+) (?:tasks?|nhiệm vụ)", bodies["list_commune"]),
     )
     check(
         "inbox (commune): count on the page",

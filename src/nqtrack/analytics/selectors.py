@@ -11,18 +11,20 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from nqtrack.assignments.models import SubtreeTally
-from nqtrack.assignments.selectors import tasks_visible_to, with_status
+from nqtrack.assignments.selectors import (
+    subtree_tallies_visible_to,
+    tally_read,
+    tasks_visible_to,
+    with_status,
+)
 from nqtrack.assignments.status import (
     CARRIED_OVER,
     DONE_LATE,
     DONE_ON_TIME,
-    DUE_SOON,
-    NOT_DUE,
     OVERDUE,
     STATUS_LABELS,
 )
@@ -33,11 +35,10 @@ from nqtrack.assignments.tallies import (
     OPEN,
     OPEN_MONTH,
     OWN,
-    RELATED_OWNER,
 )
 from nqtrack.core.db import aggregate_queries
 from nqtrack.documents.models import Field
-from nqtrack.organizations.models import Organization, SecurityLevel, User
+from nqtrack.organizations.models import Organization, User
 
 STATUSES = list(STATUS_LABELS)
 
@@ -173,59 +174,9 @@ def rollup_from_tasks(
 # From the maintained counts. ----------------------------------------------------------------
 
 
-def _month_after(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
-def tally_read(today: datetime.date, due_soon_days: int = 14) -> tuple[Q, Case]:
-    """Which SubtreeTally rows to read for a day, and their status (status.task_status).
-
-    Open tasks are read by month where the whole month has one status, and by day in the
-    month of today up to the month of the "due soon" horizon (assignments/tallies.py)."""
-    soon = today + datetime.timedelta(days=due_soon_days)
-    year_start = today.replace(month=1, day=1)
-    low, high = today.replace(day=1), _month_after(soon)
-    rows = (
-        Q(state=OPEN, due_on__gte=low, due_on__lt=high)
-        | Q(state=OPEN_MONTH, due_on__lt=low)
-        | Q(state=OPEN_MONTH, due_on__gte=high)
-        | ~Q(state__in=[OPEN, OPEN_MONTH])
-    )
-    status = Case(
-        When(state=OPEN_MONTH, due_on__lt=year_start, then=Value(CARRIED_OVER)),
-        When(state=OPEN_MONTH, due_on__lt=low, then=Value(OVERDUE)),
-        When(state=OPEN_MONTH, then=Value(NOT_DUE)),
-        When(state=OPEN, due_on__lt=year_start, then=Value(CARRIED_OVER)),
-        When(state=OPEN, due_on__lt=today, then=Value(OVERDUE)),
-        When(state=OPEN, due_on__lte=soon, then=Value(DUE_SOON)),
-        When(state=OPEN, then=Value(NOT_DUE)),
-        default=F("state"),
-        output_field=CharField(),
-    )
-    return rows, status
-
-
 def _late(today: datetime.date) -> Q:
     low = today.replace(day=1)
     return Q(state=OPEN, due_on__gte=low, due_on__lt=today) | Q(state=OPEN_MONTH, due_on__lt=low)
-
-
-def _subtree_tallies(user: User) -> QuerySet[SubtreeTally]:
-    """The subtree counts of documents the user may see: documents_visible_to's clearance and
-    registry rule on the kept owner. Rows of the lead's own line (RELATED_OWNER) are visible
-    to whoever reads a subtree inside their own, the only roots task_rollup reads them for."""
-    if user.is_superuser:
-        return SubtreeTally.objects.all()
-    org = user.organization
-    if org is None:
-        return SubtreeTally.objects.none()
-    registries = Organization.objects.filter(
-        Q(path__in=org.ancestor_paths()) | Q(path__startswith=org.path)
-    ).values("pk")
-    return SubtreeTally.objects.filter(
-        Q(owner_id=RELATED_OWNER) | Q(owner_id__in=registries),
-        security_level__in=SecurityLevel.up_to(user.clearance),
-    )
 
 
 def _rollup_from_tallies(user: User, root: Organization, *, today: datetime.date) -> Rollup:
@@ -236,7 +187,7 @@ def _rollup_from_tallies(user: User, root: Organization, *, today: datetime.date
     total = Row(key="total", label=root.name)
     by_year: dict[str, Row] = {}
     by_field: dict[str, Row] = {}
-    rows = _subtree_tallies(user)
+    rows = subtree_tallies_visible_to(user)
     with aggregate_queries():
         grouped = list(
             rows.filter(read, organization_id__in=[root.pk, *units], field=ALL_FIELDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 
 import django_filters
@@ -26,11 +27,12 @@ from nqtrack.assignments.selectors import (
     known_organizations,
     public_holidays,
     status_of,
+    task_list_count,
     tasks_visible_to,
     with_status,
 )
-from nqtrack.core.api import ETAG, IF_MATCH, STALE, if_match_version, with_etag
-from nqtrack.core.query import iso_date_filter
+from nqtrack.core.api import ETAG, IF_MATCH, STALE, Pagination, if_match_version, with_etag
+from nqtrack.core.query import KnownCountPaginator, iso_date_filter
 from nqtrack.documents.models import Document
 from nqtrack.documents.selectors import documents_visible_to
 from nqtrack.organizations.models import Organization
@@ -291,6 +293,19 @@ class TaskExtensionsMixin:
         return with_etag(Response(TaskSerializer(task, context={"request": request}).data), task)
 
 
+class TaskPagination(Pagination):
+    """Pages of tasks whose total the view may already know (TaskViewSet.known_count)."""
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        count = view.known_count(request) if hasattr(view, "known_count") else None
+        self.django_paginator_class = partial(KnownCountPaginator, count=count)  # type: ignore[assignment]
+        return super().paginate_queryset(queryset, request, view)
+
+
+# Query parameters that leave the number of tasks to the maintained counts.
+COUNTED_PARAMETERS = {"status", "page", "page_size", "ordering", "format"}
+
+
 class TaskViewSet(
     TaskExtensionsMixin,
     mixins.ListModelMixin,
@@ -303,6 +318,18 @@ class TaskViewSet(
     filterset_class = TaskFilter
     ordering_fields = ["due_on", "created_at", "id"]
     ordering = ["due_on", "id"]
+    pagination_class = TaskPagination
+
+    def known_count(self, request: Request) -> int | None:
+        """The list's total from the maintained counts when only the status filters it."""
+        if self.action != "list" or set(request.query_params) - COUNTED_PARAMETERS:
+            return None
+        status = request.query_params.get("status")
+        return task_list_count(
+            request.user,  # type: ignore[arg-type]
+            today=timezone.localdate(),
+            statuses=[status] if status else None,
+        )
 
     def get_queryset(self) -> QuerySet[Task]:
         qs = tasks_visible_to(self.request.user)  # type: ignore[arg-type]

@@ -42,28 +42,36 @@ TALLIED = {
     "deadline_kind",
 }
 
+# Columns who sees a task through its assigning unit depends on (assignments/reach.py).
+REACHED = {"lead", "lead_id", "assigned_by", "assigned_by_id"}
+
 
 class TaskQuerySet(models.QuerySet["Task"]):
     """Bulk writes recount the leads they touch, as single saves do through signals."""
 
     def update(self, **kwargs: object) -> int:
-        if not TALLIED & set(kwargs):
+        if not (TALLIED | REACHED) & set(kwargs):
             return super().update(**kwargs)
-        from nqtrack.assignments import tallies
+        from nqtrack.assignments import reach, tallies
 
-        leads = set(self.values_list("lead_id", flat=True))
+        rows = list(self.values_list("pk", "lead_id"))
         count = super().update(**kwargs)
-        lead = kwargs.get("lead_id", kwargs.get("lead"))
-        if lead is not None:
-            leads.add(getattr(lead, "pk", lead))  # type: ignore[arg-type]
-        tallies.leads_changed(leads)
+        if REACHED & set(kwargs):
+            reach.refresh_tasks(pk for pk, _ in rows)
+        if TALLIED & set(kwargs):
+            leads = {lead_id for _, lead_id in rows}
+            lead = kwargs.get("lead_id", kwargs.get("lead"))
+            if lead is not None:
+                leads.add(getattr(lead, "pk", lead))  # type: ignore[arg-type]
+            tallies.leads_changed(leads)
         return count
 
     def bulk_create(self, objs, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-        from nqtrack.assignments import tallies
+        from nqtrack.assignments import reach, tallies
 
         created = super().bulk_create(objs, *args, **kwargs)
         tallies.leads_changed({task.lead_id for task in created})
+        reach.refresh_tasks(task.pk for task in created if task.pk is not None)
         return created
 
 
@@ -406,3 +414,26 @@ class SubtreeTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.field} {self.due_on} {self.state}: {self.n}"
+
+
+class TaskReach(models.Model):
+    """An organization that sees a task other than through its lead: it is the task's
+    assigning unit or a supporting unit, or above one of them, but not the lead or above it.
+
+    With these rows, "the tasks an organization's subtree sees" is the tasks led in the subtree
+    (what SubtreeTally counts) plus the tasks reaching the organization itself, so a list can
+    count them from the maintained counts and one index. Kept by assignments/reach.py."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "task"], name="task_reach_unique")
+        ]
+        indexes = [models.Index(fields=["task"], name="task_reach_task")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} sees {self.task_id}"

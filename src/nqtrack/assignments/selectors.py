@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from nqtrack.assignments.extraction import KnownOrg
-from nqtrack.assignments.models import ProgrammeRequirement, PublicHoliday, Task
+from nqtrack.assignments.models import (
+    ProgrammeRequirement,
+    PublicHoliday,
+    SubtreeTally,
+    Task,
+    TaskReach,
+)
 from nqtrack.assignments.status import (
     CANCELLED,
     CARRIED_OVER,
@@ -22,9 +29,11 @@ from nqtrack.assignments.status import (
     OVERDUE,
     task_status,
 )
+from nqtrack.assignments.tallies import ALL_FIELDS, OPEN_MONTH, RELATED_OWNER
+from nqtrack.assignments.tallies import OPEN as OPEN_STATE
 from nqtrack.documents.models import Document, Relation, RelationKind
 from nqtrack.documents.selectors import documents_visible_to
-from nqtrack.organizations.models import Organization, User
+from nqtrack.organizations.models import Organization, SecurityLevel, User
 
 
 def public_holidays(*, start: datetime.date, end: datetime.date) -> frozenset[datetime.date]:
@@ -86,6 +95,97 @@ def tasks_visible_to(user: User) -> QuerySet[Task]:
     )
     ids = Task.objects.filter(mine, source_document__in=documents_visible_to(user)).values("id")
     return qs.filter(id__in=ids)
+
+
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def tally_read(today: datetime.date, due_soon_days: int = 14) -> tuple[Q, Case]:
+    """Which SubtreeTally rows to read for a day, and their status (status.task_status).
+
+    Open tasks are read by month where the whole month has one status, and by day in the
+    month of today up to the month of the "due soon" horizon (assignments/tallies.py)."""
+    soon = today + datetime.timedelta(days=due_soon_days)
+    year_start = today.replace(month=1, day=1)
+    low, high = today.replace(day=1), _month_after(soon)
+    rows = (
+        Q(state=OPEN_STATE, due_on__gte=low, due_on__lt=high)
+        | Q(state=OPEN_MONTH, due_on__lt=low)
+        | Q(state=OPEN_MONTH, due_on__gte=high)
+        | ~Q(state__in=[OPEN_STATE, OPEN_MONTH])
+    )
+    status = Case(
+        When(state=OPEN_MONTH, due_on__lt=year_start, then=Value(CARRIED_OVER)),
+        When(state=OPEN_MONTH, due_on__lt=low, then=Value(OVERDUE)),
+        When(state=OPEN_MONTH, then=Value(NOT_DUE)),
+        When(state=OPEN_STATE, due_on__lt=year_start, then=Value(CARRIED_OVER)),
+        When(state=OPEN_STATE, due_on__lt=today, then=Value(OVERDUE)),
+        When(state=OPEN_STATE, due_on__lte=soon, then=Value(DUE_SOON)),
+        When(state=OPEN_STATE, then=Value(NOT_DUE)),
+        default=F("state"),
+        output_field=CharField(),
+    )
+    return rows, status
+
+
+def subtree_tallies_visible_to(user: User) -> QuerySet[SubtreeTally]:
+    """The subtree counts of documents the user may see: documents_visible_to's clearance and
+    registry rule on the kept owner. Rows of the lead's own line (RELATED_OWNER) are visible
+    to whoever reads a subtree inside their own, the only roots task_rollup reads them for."""
+    if user.is_superuser:
+        return SubtreeTally.objects.all()
+    org = user.organization
+    if org is None:
+        return SubtreeTally.objects.none()
+    registries = Organization.objects.filter(
+        Q(path__in=org.ancestor_paths()) | Q(path__startswith=org.path)
+    ).values("pk")
+    return SubtreeTally.objects.filter(
+        Q(owner_id=RELATED_OWNER) | Q(owner_id__in=registries),
+        security_level__in=SecurityLevel.up_to(user.clearance),
+    )
+
+
+def task_list_count(
+    user: User,
+    *,
+    today: datetime.date,
+    statuses: Collection[str] | None = None,
+    led_only: bool = False,
+) -> int:
+    """How many tasks `tasks_visible_to(user)` holds on `today` (today or a later day), with
+    one of `statuses` (every task when None), read from the maintained counts rather than the
+    tasks: the tasks led in the user's subtree (SubtreeTally of the user's organization) plus
+    the few reaching the organization through their assigning or supporting units
+    (TaskReach). `led_only` leaves the second part out (`tasks_led_within` the user's own
+    organization, what the inbox lists)."""
+    read, status = tally_read(today)
+    reached: QuerySet[Task] | None = None
+    if user.is_superuser:
+        roots = Organization.objects.filter(parent__isnull=True).values("pk")
+        rows = SubtreeTally.objects.filter(organization__in=roots)
+    else:
+        org = user.organization
+        if org is None:
+            return 0
+        rows = subtree_tallies_visible_to(user).filter(organization=org)
+        if not led_only:
+            reached = with_status(
+                Task.objects.filter(
+                    pk__in=TaskReach.objects.filter(organization=org).values("task_id"),
+                    source_document__in=documents_visible_to(user),
+                ),
+                today=today,
+            )
+    rows = rows.filter(read, field=ALL_FIELDS).annotate(status=status)
+    if statuses is not None:
+        rows = rows.filter(status__in=list(statuses))
+        if reached is not None:
+            # "status" is with_status's annotation, which the type plugin cannot see
+            reached = reached.filter(status__in=list(statuses))  # type: ignore[misc]
+    n = rows.aggregate(n=Sum("n"))["n"] or 0
+    return int(n) + (reached.count() if reached is not None else 0)
 
 
 def tasks_led_within(user: User, org: Organization) -> QuerySet[Task]:

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from nqtrack.assignments.models import Evidence, ExtensionDecision
 from nqtrack.assignments.selectors import (
     access_task_by_id,
     open_on,
+    task_list_count,
     tasks_led_within,
     tasks_visible_to,
     with_status,
@@ -30,7 +30,7 @@ from nqtrack.assignments.selectors import (
 from nqtrack.assignments.status import OPEN, STATUS_LABELS, TRANSITIONS
 from nqtrack.core.downloads import file_response
 from nqtrack.core.exports import xlsx_response
-from nqtrack.core.query import page_query
+from nqtrack.core.query import KnownCountPaginator, page_query
 from nqtrack.reporting.selectors import reports_due_from
 
 EVENT_LABELS = {
@@ -114,7 +114,20 @@ def task_list(request: HttpRequest, inbox: bool = False) -> HttpResponse:
             for t in qs[:50000]
         ]
         return xlsx_response("nhiem-vu.xlsx", _("Tasks"), headers, rows)
-    page = Paginator(qs, 50).get_page(query["page"])
+    count = None
+    if not (query["lead"] or query["document"]):
+        # Only the status filters the list: its size comes from the maintained counts.
+        led = inbox and user.organization is not None  # type: ignore[union-attr]
+        statuses = [query["status"]] if query["status"] else None
+        if led:
+            statuses = [s for s in statuses or OPEN if s in OPEN]
+        count = task_list_count(
+            user,  # type: ignore[arg-type]
+            today=today,
+            statuses=statuses,
+            led_only=led,
+        )
+    page = KnownCountPaginator(qs, 50, count=count).get_page(query["page"])
     return render(
         request,
         "assignments/list.html",

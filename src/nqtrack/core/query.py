@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -247,7 +248,6 @@ def iso_date_filter(**kwargs: Any) -> Any:
     return django_filters.DateFilter(input_formats=["%Y-%m-%d"], **kwargs)
 
 
-
 class StrictOrderingFilter(OrderingFilter):
     """`?ordering=` names only whitelisted fields (`ordering_fields`); another is a 400 listing
     the allowed ones, rather than silently the default order."""
@@ -264,3 +264,13 @@ class StrictOrderingFilter(OrderingFilter):
                     {self.ordering_param: [str(message) % {"fields": ", ".join(allowed)}]}
                 )
         return super().get_ordering(request, queryset, view)
+
+
+class KnownCountPaginator(Paginator):
+    """A Paginator given the number of rows (read from maintained counts) instead of counting
+    them: the page itself is still read from the query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int | None = None, **kw: Any):
+        super().__init__(object_list, per_page, **kw)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property
